@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libpmem2.h -- entry header of libpmem2, the low-level persistent memory
+ * library. The synchronous API lives in <libpmem2/base.h>. The asynchronous
+ * functions of PMDK 1.12/1.13 (pmem2_*_async, pmem2_config_set_vdm) need
+ * miniasync's types and are not provided by this implementation.
+ */
+#ifndef LIBPMEM2_H
+#define LIBPMEM2_H 1
+
+#include <libpmem2/base.h>
+
+#endif /* LIBPMEM2_H */

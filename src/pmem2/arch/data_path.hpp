@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// data_path.hpp -- the seam between the persistence module and the CPU-specific
+// flush/copy code. The CPU layer chooses its variants once at load time (CPUID,
+// XCR0, PMEM_* knobs) and exposes them here as immutable tables.
+#pragma once
+
+#include "pmem2/persist/granularity_ops.hpp"
+
+namespace pmem2::arch {
+
+struct DataPath {
+	// CACHE_LINE granularity (ADR): flush = one flush instruction per line, no fence;
+	// drain = SFENCE; persist = flush + drain; memmove/memset choose their stores as
+	// FACTS 4.9 says and end with SFENCE unless NODRAIN or NOFLUSH.
+	persist::GranularityOps cache_line;
+	// BYTE granularity (eADR): flush is a no-op; drain and persist are SFENCE;
+	// memmove/memset per FACTS 4.10.
+	persist::GranularityOps byte;
+	// What was chosen, for diagnostics: "clwb", "clflushopt", "clflush";
+	// "sse2", "avx", "avx512f", "movdir64b", "generic", "libc".
+	const char *flush_name;
+	const char *copy_name;
+};
+
+// The tables chosen at load time; the same object for the life of the process.
+const DataPath &data_path() noexcept;
+
+} // namespace pmem2::arch

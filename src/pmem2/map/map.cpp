@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// map.cpp -- creating and deleting mappings: validation in the reference's order,
+// aligned placement, the MAP_SYNC attempt, granularity, registration.
+#include "pmem2/map/map.hpp"
+
+#include <cerrno>
+#include <cstdint>
+#include <sys/mman.h>
+
+#include <libpmem2/base.h>
+
+#include "common/posix.hpp"
+#include "pmem2/config/config.hpp"
+#include "pmem2/granularity/granularity.hpp"
+#include "pmem2/map/registry.hpp"
+#include "pmem2/vm_reservation/reservation.hpp"
+
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+
+namespace pmem2::map {
+
+using common::fail;
+using common::fail_errno;
+using common::Result;
+using common::Status;
+
+namespace {
+
+constexpr std::size_t kMiB = 1024 * 1024;
+constexpr std::size_t kGiB = 1024 * kMiB;
+
+int to_mmap_prot(unsigned prot) noexcept
+{
+	int p = PROT_NONE;
+	if (prot & config::kProtExec)
+		p |= PROT_EXEC;
+	if (prot & config::kProtRead)
+		p |= PROT_READ;
+	if (prot & config::kProtWrite)
+		p |= PROT_WRITE;
+	return p;
+}
+
+// mmap's errno in the library's terms.
+common::Error mmap_error(int err)
+{
+	switch (err) {
+	case EACCES:
+		return fail_errno(err, PMEM2_E_NO_ACCESS, "mmap: the file's access mode does not allow the "
+			"requested protection");
+	case EOPNOTSUPP:
+		return fail_errno(err, PMEM2_E_NOSUPP, "mmap");
+	case EEXIST:
+		return fail_errno(err, PMEM2_E_MAPPING_EXISTS, "mmap");
+	default:
+		return fail_errno(err, 0, "mmap");
+	}
+}
+
+// The validated geometry of one mapping request.
+struct Request {
+	std::size_t file_offset;
+	std::size_t content_length;
+	std::size_t alignment;
+};
+
+Result<Request> validate(const config::Config &cfg, const source::Source &src)
+{
+	if (!cfg.required_granularity)
+		return fail(PMEM2_E_GRANULARITY_NOT_SET, "the config has no required store granularity");
+
+	auto align = source::alignment(src);
+	if (!align)
+		return std::move(align).error();
+	auto size = source::size(src);
+	if (!size)
+		return std::move(size).error();
+	const std::size_t a = align.value();
+	const std::size_t file_size = size.value();
+
+	if (cfg.offset % a != 0)
+		return fail(PMEM2_E_OFFSET_UNALIGNED, "offset %zu is not a multiple of the source alignment %zu",
+			    cfg.offset, a);
+	if (src.kind == source::Kind::Directory)
+		return fail(PMEM2_E_INVALID_FILE_TYPE, "a directory cannot be mapped");
+	if (src.kind == source::Kind::DevDax && cfg.sharing == Sharing::Private)
+		return fail(PMEM2_E_SRC_DEVDAX_PRIVATE, "device DAX cannot be mapped privately");
+	if (file_size == 0)
+		return fail(PMEM2_E_SOURCE_EMPTY, "the source is empty");
+	if (cfg.length % a != 0)
+		return fail(PMEM2_E_LENGTH_UNALIGNED, "length %zu is not a multiple of the source alignment %zu",
+			    cfg.length, a);
+	std::size_t end;
+	if (__builtin_add_overflow(cfg.offset, cfg.length, &end))
+		return fail(PMEM2_E_MAP_RANGE, "offset %zu + length %zu overflows", cfg.offset, cfg.length);
+	if (end > file_size)
+		return fail(PMEM2_E_MAP_RANGE, "offset %zu + length %zu is beyond the source size %zu",
+			    cfg.offset, cfg.length, file_size);
+	const std::size_t content = cfg.length ? cfg.length : file_size - cfg.offset;
+	if (content == 0)
+		return fail(-EINVAL, "offset %zu is at the end of the source: nothing to map", cfg.offset);
+	// Anonymous memory always starts at 0, whatever the configured offset.
+	const std::size_t file_offset = src.kind == source::Kind::Anonymous ? 0 : cfg.offset;
+	return Request{file_offset, content, a};
+}
+
+// Maps the source over [addr, addr+len) with MAP_FIXED. Returns whether MAP_SYNC
+// was granted (the mapping is then synchronous with the media: DAX).
+Result<bool> map_fixed(void *addr, std::size_t len, const config::Config &cfg, const source::Source &src,
+		       std::size_t file_offset)
+{
+	const int prot = to_mmap_prot(cfg.protection);
+	const bool anon = src.kind == source::Kind::Anonymous;
+	const int fd = anon ? -1 : src.fd;
+	const int anon_flag = anon ? MAP_ANONYMOUS : 0;
+	const off_t off = static_cast<off_t>(file_offset);
+
+	if (cfg.sharing == Sharing::Private) {
+		if (::mmap(addr, len, prot, MAP_FIXED | MAP_PRIVATE | anon_flag, fd, off) == MAP_FAILED)
+			return mmap_error(errno);
+		return false;
+	}
+	// The kernel refuses MAP_SHARED_VALIDATE for anonymous memory; skip the attempt.
+	if (!anon) {
+		void *p = ::mmap(addr, len, prot, MAP_FIXED | MAP_SHARED_VALIDATE | MAP_SYNC, fd, off);
+		if (p != MAP_FAILED)
+			return true;
+		if (errno != EINVAL && errno != EOPNOTSUPP)
+			return mmap_error(errno);
+	}
+	if (::mmap(addr, len, prot, MAP_FIXED | MAP_SHARED | anon_flag, fd, off) == MAP_FAILED)
+		return mmap_error(errno);
+	return false;
+}
+
+// Fills in the granularity of a freshly mapped m, or fails when it cannot meet
+// the required one.
+Status settle_granularity(Map &m, const config::Config &cfg, const source::Source &src, bool map_sync)
+{
+	const Granularity required = *cfg.required_granularity;
+	const Granularity avail = granularity::available(
+		{src.kind == source::Kind::Anonymous, cfg.sharing == Sharing::Private, map_sync});
+	if (static_cast<int>(avail) > static_cast<int>(required)) {
+		if (avail == Granularity::Page)
+			return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED,
+				    "granularity %s requested, but the mapping is not DAX (MAP_SYNC refused): "
+				    "only PAGE is available",
+				    granularity_name(required));
+		return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED,
+			    "granularity BYTE requested, but the platform has no eADR: only CACHE_LINE is available");
+	}
+	m.granularity = avail;
+	m.ops = &persist::ops_for(avail);
+	return {};
+}
+
+std::unique_ptr<Map> new_map_object(const source::Source &src)
+{
+	auto m = std::make_unique<Map>();
+	m->source = src;
+	m->source.fd = -1;
+	return m;
+}
+
+Result<std::unique_ptr<Map>> map_into_reservation(const config::Config &cfg, const source::Source &src,
+						  const Request &req)
+{
+	auto m = new_map_object(src);
+	m->reservation = cfg.reservation;
+	m->reservation_offset = cfg.reservation_offset;
+	Status st = cfg.reservation->insert(
+		cfg.reservation_offset, req.content_length, req.alignment, *m, [&](void *addr) -> Status {
+			const std::size_t reserved = common::align_up(req.content_length, common::page_size());
+			auto sync = map_fixed(addr, reserved, cfg, src, req.file_offset);
+			if (!sync)
+				return std::move(sync).error();
+			m->addr = addr;
+			m->content_length = req.content_length;
+			m->reserved_length = reserved;
+			PMEM2_TRY(settle_granularity(*m, cfg, src, sync.value()));
+			return registry::add(*m, -EEXIST);
+		});
+	if (!st)
+		return std::move(st).error();
+	return m;
+}
+
+Result<std::unique_ptr<Map>> map_standalone(const config::Config &cfg, const source::Source &src,
+					    const Request &req)
+{
+	const std::size_t page = common::page_size();
+	const std::size_t reserved = common::align_up(req.content_length, page);
+	// Large mappings get 1 GiB alignment and the rest 2 MiB, so the kernel can use
+	// huge pages (and device DAX its own alignment).
+	std::size_t align = req.content_length >= 2 * kGiB ? kGiB : 2 * kMiB;
+	if (req.alignment > align)
+		align = req.alignment;
+
+	void *raw = ::mmap(nullptr, reserved + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		return fail_errno(errno, 0, "cannot reserve %zu bytes of address space", reserved + align);
+	common::MappedRange placeholder(raw, reserved + align);
+	const auto raw_begin = reinterpret_cast<std::uintptr_t>(raw);
+	const auto begin = common::align_up(raw_begin, align);
+	void *addr = reinterpret_cast<void *>(begin);
+
+	auto m = new_map_object(src);
+	auto sync = map_fixed(addr, reserved, cfg, src, req.file_offset);
+	if (!sync)
+		return std::move(sync).error();
+	m->addr = addr;
+	m->content_length = req.content_length;
+	m->reserved_length = reserved;
+	PMEM2_TRY(settle_granularity(*m, cfg, src, sync.value()));
+	PMEM2_TRY(registry::add(*m, -EEXIST));
+
+	// Keep only the mapping: give back the placeholder's head and tail.
+	placeholder.release();
+	if (begin > raw_begin)
+		::munmap(raw, begin - raw_begin);
+	const std::uintptr_t tail = begin + reserved;
+	const std::uintptr_t raw_end = raw_begin + reserved + align;
+	if (raw_end > tail)
+		::munmap(reinterpret_cast<void *>(tail), raw_end - tail);
+	return m;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Map>> map_new(const config::Config &cfg, const source::Source &src)
+{
+	auto req = validate(cfg, src);
+	if (!req)
+		return std::move(req).error();
+	if (cfg.reservation != nullptr)
+		return map_into_reservation(cfg, src, req.value());
+	return map_standalone(cfg, src, req.value());
+}
+
+Result<std::unique_ptr<Map>> map_from_existing(const source::Source &src, void *addr, std::size_t len,
+					       Granularity g)
+{
+	if (addr == nullptr)
+		return fail(PMEM2_E_ADDRESS_NULL, "address is NULL");
+	if (static_cast<int>(g) < 0 || static_cast<int>(g) > static_cast<int>(Granularity::Page))
+		return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED, "granularity value %d is not supported",
+			    static_cast<int>(g));
+	auto m = new_map_object(src);
+	m->addr = addr;
+	m->content_length = len;
+	m->reserved_length = 0; // not ours: never unmapped
+	m->granularity = g;
+	m->ops = &persist::ops_for(g);
+	m->from_existing = true;
+	PMEM2_TRY(registry::add(*m, PMEM2_E_MAP_EXISTS));
+	return m;
+}
+
+Status map_delete(Map &m)
+{
+	PMEM2_TRY(registry::remove(m));
+	if (m.reservation != nullptr) {
+		Status st = m.reservation->remove(m);
+		if (!st) {
+			(void)registry::add(m, -EEXIST);
+			return st;
+		}
+		return {};
+	}
+	if (m.reserved_length != 0 && ::munmap(m.addr, m.reserved_length) != 0) {
+		const int err = errno;
+		(void)registry::add(m, -EEXIST);
+		return fail_errno(err, 0, "munmap(%p, %zu)", m.addr, m.reserved_length);
+	}
+	return {};
+}
+
+} // namespace pmem2::map

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// map.hpp -- a mapping of a source: creation (placement, MAP_SYNC attempt,
+// granularity), deletion, and wrapping of existing memory.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "common/result.hpp"
+#include "pmem2/persist/granularity_ops.hpp"
+#include "pmem2/source/source.hpp"
+#include "pmem2/types.hpp"
+
+namespace pmem2::config {
+struct Config;
+}
+namespace pmem2::vm {
+class Reservation;
+}
+
+namespace pmem2::map {
+
+struct Map {
+	void *addr = nullptr;
+	std::size_t content_length = 0;  // what map_get_size reports
+	std::size_t reserved_length = 0; // the address range owned: roundup(content, page); 0 if not owned
+	Granularity granularity = Granularity::Page; // effective
+	source::Source source;           // copy of the source, fd = -1
+	vm::Reservation *reservation = nullptr;
+	std::size_t reservation_offset = 0;
+	const persist::GranularityOps *ops = nullptr; // stable table for `granularity`
+	bool from_existing = false;
+
+	std::uintptr_t begin() const noexcept { return reinterpret_cast<std::uintptr_t>(addr); }
+	std::uintptr_t end() const noexcept { return begin() + content_length; }
+};
+
+// Maps src as cfg says. On success the map is registered process-wide (and in
+// the config's reservation, if any). Error codes and their order: FACTS 2.3-2.14.
+common::Result<std::unique_ptr<Map>> map_new(const config::Config &cfg, const source::Source &src);
+// Wraps memory the caller mapped; never unmaps it. Overlap: MAP_EXISTS.
+common::Result<std::unique_ptr<Map>> map_from_existing(const source::Source &src, void *addr,
+						       std::size_t len, Granularity g);
+// Unmaps (or restores the reservation's placeholder) and unregisters. On failure
+// the map is left intact and registered.
+common::Status map_delete(Map &m);
+
+} // namespace pmem2::map

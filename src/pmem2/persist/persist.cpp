@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// persist.cpp -- the per-granularity function tables. CACHE_LINE and BYTE come
+// from the CPU layer; PAGE is built here on the msync walk over registered maps.
+#include <cerrno>
+#include <cstdint>
+#include <sys/mman.h>
+
+#include <libpmem2/base.h>
+
+#include "common/posix.hpp"
+#include "pmem2/arch/data_path.hpp"
+#include "pmem2/map/registry.hpp"
+#include "pmem2/persist/granularity_ops.hpp"
+#include "pmem2/persist/page_sync.hpp"
+
+namespace pmem2::persist {
+
+int page_sync(const void *ptr, std::size_t len) noexcept
+{
+	const std::size_t page = common::page_size();
+	std::uintptr_t begin = common::align_down(reinterpret_cast<std::uintptr_t>(ptr), page);
+	const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(ptr) + len;
+	int result = 0;
+	map::registry::Span span;
+	while (begin < end && map::registry::lowest_overlapping(begin, end, span)) {
+		const std::uintptr_t from = begin > span.begin ? begin : span.begin;
+		std::uintptr_t to = end < span.end ? end : span.end;
+		const std::uintptr_t sync_end = span.begin + span.sync_length;
+		if (to > sync_end)
+			to = sync_end;
+		if (to > from) {
+			int rc;
+			do {
+				rc = ::msync(reinterpret_cast<void *>(from), to - from, MS_SYNC);
+			} while (rc != 0 && errno == EINTR);
+			// The reference aborts here; a void persist cannot report, so remember the
+			// first failure for callers that can (mem ops keep going, data stays).
+			if (rc != 0 && result == 0)
+				result = -errno;
+		}
+		// Continue past this map, page aligned (the next map starts on a page).
+		const std::uintptr_t next = common::align_up(span.end, page);
+		if (next <= begin)
+			break;
+		begin = next;
+	}
+	return result;
+}
+
+namespace {
+
+constexpr unsigned kNoDrain = PMEM2_F_MEM_NODRAIN;
+constexpr unsigned kNoFlush = PMEM2_F_MEM_NOFLUSH;
+
+void page_persist(const void *ptr, std::size_t len) { (void)page_sync(ptr, len); }
+void page_drain() {}
+
+void *page_memmove(void *dest, const void *src, std::size_t len, unsigned flags)
+{
+	// The CPU-flushing copy without its fence, then write-back of the pages.
+	arch::data_path().cache_line.memmove(dest, src, len, flags | kNoDrain);
+	if (!(flags & kNoFlush))
+		(void)page_sync(dest, len);
+	return dest;
+}
+
+void *page_memset(void *dest, int c, std::size_t len, unsigned flags)
+{
+	arch::data_path().cache_line.memset(dest, c, len, flags | kNoDrain);
+	if (!(flags & kNoFlush))
+		(void)page_sync(dest, len);
+	return dest;
+}
+
+constexpr GranularityOps kPageOps = {page_persist, page_persist, page_drain, page_memmove, page_memset};
+
+} // namespace
+
+const GranularityOps &ops_for(Granularity g) noexcept
+{
+	switch (g) {
+	case Granularity::Byte:
+		return arch::data_path().byte;
+	case Granularity::CacheLine:
+		return arch::data_path().cache_line;
+	case Granularity::Page:
+		break;
+	}
+	return kPageOps;
+}
+
+} // namespace pmem2::persist
