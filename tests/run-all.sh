@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# run-all.sh -- the whole test suite: installs what is missing, builds and runs
+# every test (release build), the unit tests under ASan+UBSan, the threaded
+# tests under TSan, and the qemu DAX suite when its setup is available.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+sh tests/install-deps.sh test
+if [ -x tests/dax/setup.sh ]; then
+	tests/dax/setup.sh
+fi
+
+echo "=== release build: every test"
+cmake --preset default >/dev/null
+cmake --build --preset default -j"$jobs"
+ctest --preset default -j"$jobs"
+
+echo "=== AddressSanitizer + UBSan: unit tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$jobs"
+ctest --preset asan -j"$jobs"
+
+echo "=== ThreadSanitizer: threaded tests"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j"$jobs"
+ctest --preset tsan -j"$jobs" --no-tests=ignore
