@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Checks that a library exports exactly the expected functions, each under the
+# expected version node, and nothing else (no C++/std symbols, no data).
+# usage: check_symbols.sh <lib.so> <reference-symbols-file> <version-node> [--drop NAME]... [--add NAME]...
+set -euo pipefail
+lib=$1 spec=$2 node=$3
+shift 3
+[[ -f $lib ]] || { echo "FAIL: library $lib not found"; exit 1; }
+[[ -f $spec ]] || { echo "FAIL: reference symbol list $spec not found (is shared/ beside the repo?)"; exit 1; }
+drop=() add=()
+while (($#)); do
+	case $1 in
+	--drop) drop+=("$2"); shift 2 ;;
+	--add) add+=("$2"); shift 2 ;;
+	*) echo "bad argument $1"; exit 2 ;;
+	esac
+done
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# Expected: the spec minus the dropped names plus the added ones, all as T NAME@@NODE,
+# plus the version node's own absolute symbol.
+{
+	grep -v '^[[:space:]]*$' "$spec" | grep -v '^#'
+	printf '%s\n' "${add[@]}"
+} | grep -vxF -f <(printf '%s\n' "${drop[@]}" '') | sort -u |
+	sed "s/\$/@@$node/" >"$tmp/expected.funcs"
+for d in "${drop[@]}"; do
+	grep -qx "$d" "$spec" || { echo "FAIL: test setup: $d is not in $spec"; exit 1; }
+done
+[[ $(wc -l <"$tmp/expected.funcs") -ge 10 ]] || { echo "FAIL: expected list suspiciously short"; exit 1; }
+
+nm -D --defined-only --with-symbol-versions "$lib" >"$tmp/nm.out"
+# Every defined dynamic symbol must be either a function (T) of the list or the node (A).
+awk '{print $2, $3}' "$tmp/nm.out" | sort >"$tmp/actual.all"
+{ sed 's/^/T /' "$tmp/expected.funcs"; echo "A $node"; } | sort >"$tmp/expected.all"
+
+status=0
+if ! diff -u "$tmp/expected.all" "$tmp/actual.all" >"$tmp/diff"; then
+	echo "FAIL: exported symbols of $lib differ from the expected list"
+	echo "  lines with '-' are missing (or wrong type/version), lines with '+' are extra:"
+	grep '^[-+][^-+]' "$tmp/diff" | sed 's/^/    /'
+	status=1
+fi
+# Belt and braces: no C++ mangled names or std/gnu internals, whatever the list says.
+if grep -E ' (_Z|__cxa|__gxx|_ITM|__gcc)' "$tmp/nm.out"; then
+	echo "FAIL: C++/runtime symbols exported"
+	status=1
+fi
+n=$(wc -l <"$tmp/expected.funcs")
+[[ $status == 0 ]] && echo "OK: $lib exports exactly $n functions under $node"
+exit $status
