@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Finds libndctl + libdaxctl; PMEM2_HAVE_NDCTL selects the *_ndctl.cpp or *_none.cpp
+# backends of the badblock and ras modules (both include this file; the libraries are
+# added to the core's link line once).
+option(PMEM2_USE_NDCTL "Use libndctl/libdaxctl for bad blocks, USC, device id and NUMA" ON)
+set(PMEM2_HAVE_NDCTL OFF)
+if(PMEM2_USE_NDCTL)
+	find_path(NDCTL_INCLUDE_DIR ndctl/libndctl.h)
+	find_path(DAXCTL_INCLUDE_DIR daxctl/libdaxctl.h)
+	find_library(NDCTL_LIBRARY ndctl)
+	find_library(DAXCTL_LIBRARY daxctl)
+	if(NDCTL_INCLUDE_DIR AND DAXCTL_INCLUDE_DIR AND NDCTL_LIBRARY AND DAXCTL_LIBRARY)
+		set(PMEM2_HAVE_NDCTL ON)
+	endif()
+endif()
+get_property(pmem2_ndctl_linked GLOBAL PROPERTY PMEM2_NDCTL_LINKED)
+if(NOT pmem2_ndctl_linked)
+	set_property(GLOBAL PROPERTY PMEM2_NDCTL_LINKED ON)
+	if(PMEM2_HAVE_NDCTL)
+		set_property(GLOBAL APPEND PROPERTY PMEM2_CORE_LINK_LIBS ${NDCTL_LIBRARY} ${DAXCTL_LIBRARY})
+		message(STATUS "pmem2: RAS through libndctl (${NDCTL_LIBRARY})")
+	else()
+		message(STATUS "pmem2: libndctl/libdaxctl not found; RAS functions report NOSUPP")
+	endif()
+endif()
