@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <dirent.h>
+#include <memory>
 #include <sys/stat.h>
 
 #include "common/env.hpp"
@@ -13,12 +14,11 @@ namespace pmem2::granularity {
 
 bool platform_has_eadr(const std::string &nd_devices)
 {
-	DIR *dir = ::opendir(nd_devices.c_str());
-	if (dir == nullptr)
+	std::unique_ptr<DIR, int (*)(DIR *)> dir(::opendir(nd_devices.c_str()), ::closedir);
+	if (!dir)
 		return false; // no nd bus: no persistent memory regions at all
 	bool any_region = false;
-	bool all_cpu_cache = true;
-	while (struct dirent *e = ::readdir(dir)) {
+	while (struct dirent *e = ::readdir(dir.get())) {
 		const std::string name = e->d_name;
 		if (name.find("region") == std::string::npos)
 			continue;
@@ -28,13 +28,10 @@ bool platform_has_eadr(const std::string &nd_devices)
 			continue;
 		any_region = true;
 		auto domain = common::read_small_file(entry + "/persistence_domain", 32);
-		if (!domain || domain.value() != "cpu_cache\n") {
-			all_cpu_cache = false;
-			break;
-		}
+		if (!domain || domain.value() != "cpu_cache\n")
+			return false;
 	}
-	::closedir(dir);
-	return any_region && all_cpu_cache;
+	return any_region;
 }
 
 std::optional<Granularity> forced_from_env()
@@ -54,7 +51,7 @@ std::optional<Granularity> forced_from_env()
 	return std::nullopt;
 }
 
-Granularity available(const MapFacts &facts)
+Granularity available(const MapFacts &facts, const std::string &nd_devices)
 {
 	if (facts.anonymous || facts.priv)
 		return Granularity::Byte;
@@ -62,7 +59,7 @@ Granularity available(const MapFacts &facts)
 		return *forced;
 	if (!facts.map_sync)
 		return Granularity::Page;
-	return platform_has_eadr() ? Granularity::Byte : Granularity::CacheLine;
+	return platform_has_eadr(nd_devices) ? Granularity::Byte : Granularity::CacheLine;
 }
 
 } // namespace pmem2::granularity

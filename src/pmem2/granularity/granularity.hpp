@@ -11,9 +11,14 @@
 
 namespace pmem2::granularity {
 
-// True when every /sys/bus/nd/devices/region*/persistence_domain reads "cpu_cache"
-// (and at least one region exists). `nd_devices` is overridable for tests.
-bool platform_has_eadr(const std::string &nd_devices = "/sys/bus/nd/devices");
+// Where the nd bus lists its devices in production.
+inline constexpr const char *kNdDevices = "/sys/bus/nd/devices";
+
+// True when at least one entry of `nd_devices` is a symlink whose name contains
+// "region", and every such entry's persistence_domain reads exactly "cpu_cache\n".
+// A missing or unreadable directory or file, or any other value: false. Reads sysfs
+// on every call (no caching: regions can come and go); thread-safe.
+bool platform_has_eadr(const std::string &nd_devices = kNdDevices);
 
 // PMEM2_FORCE_GRANULARITY, read now: BYTE, CACHE_LINE, CACHELINE or PAGE, case-
 // insensitive, at most 10 characters; anything else means "not forced".
@@ -26,7 +31,8 @@ struct MapFacts {
 };
 
 // The finest granularity the mapping offers, in the reference's decision order:
-// anonymous or private: BYTE; forced: that; no MAP_SYNC: PAGE; eADR: BYTE; else CACHE_LINE.
-Granularity available(const MapFacts &facts);
+// anonymous or private: BYTE; forced: that; no MAP_SYNC: PAGE; eADR (platform_has_eadr
+// of `nd_devices`): BYTE; else CACHE_LINE.
+Granularity available(const MapFacts &facts, const std::string &nd_devices = kNdDevices);
 
 } // namespace pmem2::granularity

@@ -101,11 +101,12 @@ Result<Request> validate(const config::Config &cfg, const source::Source &src)
 	if (end > file_size)
 		return fail(PMEM2_E_MAP_RANGE, "offset %zu + length %zu is beyond the source size %zu",
 			    cfg.offset, cfg.length, file_size);
-	const std::size_t content = cfg.length ? cfg.length : file_size - cfg.offset;
+	// Anonymous memory always starts at 0: the configured offset is validated above
+	// but otherwise ignored, so "to the end" means the whole source (as the reference).
+	const std::size_t file_offset = src.kind == source::Kind::Anonymous ? 0 : cfg.offset;
+	const std::size_t content = cfg.length ? cfg.length : file_size - file_offset;
 	if (content == 0)
 		return fail(-EINVAL, "offset %zu is at the end of the source: nothing to map", cfg.offset);
-	// Anonymous memory always starts at 0, whatever the configured offset.
-	const std::size_t file_offset = src.kind == source::Kind::Anonymous ? 0 : cfg.offset;
 	return Request{file_offset, content, a};
 }
 
@@ -247,6 +248,9 @@ Result<std::unique_ptr<Map>> map_from_existing(const source::Source &src, void *
 {
 	if (addr == nullptr)
 		return fail(PMEM2_E_ADDRESS_NULL, "address is NULL");
+	std::uintptr_t end;
+	if (__builtin_add_overflow(reinterpret_cast<std::uintptr_t>(addr), len, &end))
+		return fail(PMEM2_E_MAP_RANGE, "range %p+%zu runs past the end of the address space", addr, len);
 	if (static_cast<int>(g) < 0 || static_cast<int>(g) > static_cast<int>(Granularity::Page))
 		return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED, "granularity value %d is not supported",
 			    static_cast<int>(g));

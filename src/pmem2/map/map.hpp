@@ -38,7 +38,10 @@ struct Map {
 // Maps src as cfg says. On success the map is registered process-wide (and in
 // the config's reservation, if any). Error codes and their order: FACTS 2.3-2.14.
 common::Result<std::unique_ptr<Map>> map_new(const config::Config &cfg, const source::Source &src);
-// Wraps memory the caller mapped; never unmaps it. Overlap: MAP_EXISTS.
+// Wraps memory the caller mapped; never unmaps it. Errors: NULL addr: ADDRESS_NULL;
+// addr+len wraps: MAP_RANGE; g not a granularity: GRANULARITY_NOT_SUPPORTED (the
+// reference aborts); overlap with a registered map: MAP_EXISTS. A zero-length range
+// occupies one byte in the registry.
 common::Result<std::unique_ptr<Map>> map_from_existing(const source::Source &src, void *addr,
 						       std::size_t len, Granularity g);
 // Unmaps (or restores the reservation's placeholder) and unregisters. On failure

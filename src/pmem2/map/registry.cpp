@@ -82,10 +82,6 @@ bool lowest_overlapping(std::uintptr_t begin, std::uintptr_t end, Span &out)
 	const Map &m = *it->second;
 	out.begin = m.begin();
 	out.end = m.end();
-	// Wrapped (from_existing) maps own no range; their content rounded up to a page
-	// is what may be synced (the reference used 0 there and looped forever).
-	out.sync_length = m.reserved_length ? m.reserved_length
-					    : common::align_up(m.content_length, common::page_size());
 	return true;
 }
 

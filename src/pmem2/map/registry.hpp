@@ -21,9 +21,8 @@ common::Status remove(Map &m);
 
 // A snapshot of one registered map's range, as the msync walk needs it.
 struct Span {
-	std::uintptr_t begin;
-	std::uintptr_t end;      // begin + content_length
-	std::size_t sync_length; // bytes msync may cover from begin (page-rounded)
+	std::uintptr_t begin; // the map's address
+	std::uintptr_t end;   // begin + content_length
 };
 
 // The registered map with the lowest address whose range intersects [begin, end).

@@ -18,16 +18,20 @@ namespace pmem2::persist {
 int page_sync(const void *ptr, std::size_t len) noexcept
 {
 	const std::size_t page = common::page_size();
-	std::uintptr_t begin = common::align_down(reinterpret_cast<std::uintptr_t>(ptr), page);
-	const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(ptr) + len;
+	const auto p = reinterpret_cast<std::uintptr_t>(ptr);
+	std::uintptr_t end;
+	if (__builtin_add_overflow(p, len, &end))
+		end = UINTPTR_MAX; // a range running off the address space ends there
+	std::uintptr_t begin = common::align_down(p, page);
 	int result = 0;
 	map::registry::Span span;
+	// Each step handles the lowest registered map still overlapping [begin, end) and
+	// moves begin to that map's end, which lies past begin: the walk always advances,
+	// even over maps that own no range (map_from_existing).
 	while (begin < end && map::registry::lowest_overlapping(begin, end, span)) {
-		const std::uintptr_t from = begin > span.begin ? begin : span.begin;
-		std::uintptr_t to = end < span.end ? end : span.end;
-		const std::uintptr_t sync_end = span.begin + span.sync_length;
-		if (to > sync_end)
-			to = sync_end;
+		// msync needs a page-aligned start; a wrapped map may start mid-page.
+		const std::uintptr_t from = common::align_down(begin > span.begin ? begin : span.begin, page);
+		const std::uintptr_t to = end < span.end ? end : span.end;
 		if (to > from) {
 			int rc;
 			do {
@@ -38,11 +42,7 @@ int page_sync(const void *ptr, std::size_t len) noexcept
 			if (rc != 0 && result == 0)
 				result = -errno;
 		}
-		// Continue past this map, page aligned (the next map starts on a page).
-		const std::uintptr_t next = common::align_up(span.end, page);
-		if (next <= begin)
-			break;
-		begin = next;
+		begin = span.end;
 	}
 	return result;
 }

@@ -3,12 +3,8 @@
 #include "pmem2/source/source.hpp"
 
 #include <cerrno>
-#include <climits>
-#include <cstdlib>
 #include <fcntl.h>
-#include <string>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <libpmem2/base.h>
@@ -31,20 +27,6 @@ common::Error fd_error(int err, const char *what, int fd)
 	if (err == EBADF)
 		return fail(PMEM2_E_INVALID_FILE_HANDLE, "%s: invalid file descriptor %d", what, fd);
 	return fail_errno(err, 0, "%s of fd %d", what, fd);
-}
-
-// A character device is device DAX when its sysfs subsystem is named "dax"
-// (/sys/class/dax or /sys/bus/dax).
-Result<bool> char_device_is_dax(dev_t rdev)
-{
-	const std::string link = "/sys/dev/char/" + std::to_string(major(rdev)) + ":" +
-				 std::to_string(minor(rdev)) + "/subsystem";
-	char resolved[PATH_MAX];
-	if (::realpath(link.c_str(), resolved) == nullptr)
-		return fail_errno(errno, 0, "cannot resolve %s", link.c_str());
-	std::string_view path(resolved);
-	auto slash = path.rfind('/');
-	return path.substr(slash + 1) == "dax";
 }
 
 } // namespace
@@ -71,9 +53,9 @@ Result<std::unique_ptr<Source>> from_fd(int fd)
 	if (S_ISREG(st.st_mode)) {
 		src->kind = Kind::Regular;
 	} else if (S_ISDIR(st.st_mode)) {
-		src->kind = Kind::Directory;
+		return fail(PMEM2_E_INVALID_FILE_TYPE, "fd %d is a directory, which cannot be mapped", fd);
 	} else if (S_ISCHR(st.st_mode)) {
-		auto dax = char_device_is_dax(st.st_rdev);
+		auto dax = devdax::is_dax(st.st_rdev);
 		if (!dax)
 			return std::move(dax).error();
 		if (!dax.value())
@@ -114,13 +96,7 @@ Result<std::size_t> alignment(const Source &src)
 {
 	if (src.kind != Kind::DevDax)
 		return common::page_size();
-	auto align = devdax::alignment(src.st_rdev);
-	if (!align)
-		return align;
-	if (!common::is_pow2(align.value()))
-		return fail(PMEM2_E_INVALID_ALIGNMENT_VALUE, "device DAX alignment %zu is not a power of two",
-			    align.value());
-	return align;
+	return devdax::alignment(src.st_rdev);
 }
 
 } // namespace pmem2::source

@@ -11,6 +11,8 @@
 
 namespace pmem2::source {
 
+// Directory is never produced by from_fd (a directory fd is INVALID_FILE_TYPE there,
+// as in the reference); it stays so that code handling every kind remains exhaustive.
 enum class Kind { Anonymous, Regular, Directory, DevDax };
 
 // A source keeps the caller's fd (never duplicated, never closed) and the identity
@@ -25,15 +27,18 @@ struct Source {
 
 // Classifies fd. Errors, in this order: INVALID_FILE_HANDLE (negative fd, EBADF,
 // write-only fd), -errno from fcntl/fstat, INVALID_FILE_TYPE (directory, block
-// device, FIFO, socket, a char device that is not DAX), -errno from sysfs.
+// device, FIFO, socket), -errno from resolving a char device's sysfs subsystem,
+// INVALID_FILE_TYPE (a char device that is not DAX). An O_PATH fd is accepted, as
+// in the reference (its access mode reads as O_RDONLY); mapping it fails with -EBADF.
 common::Result<std::unique_ptr<Source>> from_fd(int fd);
 // Never fails but for allocation; any size is accepted (checked when mapped).
 std::unique_ptr<Source> from_anon(std::size_t size);
 
-// Size in bytes: anonymous: as given; regular: st_size now (fstat again);
-// device DAX: /sys/dev/char/M:m/size.
+// Size in bytes: anonymous: as given; regular: st_size now (fstat again; EBADF:
+// INVALID_FILE_HANDLE, other -errno); device DAX: /sys/dev/char/M:m/size (see devdax.hpp).
 common::Result<std::size_t> size(const Source &src);
-// Mapping alignment: the page size, or the device DAX region's align (power of 2).
+// Mapping alignment: the page size, or the device DAX region's align (power of 2;
+// errors in devdax.hpp).
 common::Result<std::size_t> alignment(const Source &src);
 
 } // namespace pmem2::source
