@@ -4,6 +4,8 @@
 // XCR0, PMEM_* knobs) and exposes them here as immutable tables.
 #pragma once
 
+#include <cstddef>
+
 #include "pmem2/persist/granularity_ops.hpp"
 
 namespace pmem2::arch {
@@ -17,9 +19,14 @@ struct DataPath {
 	// memmove/memset per FACTS 4.10.
 	persist::GranularityOps byte;
 	// What was chosen, for diagnostics: "clwb", "clflushopt", "clflush";
-	// "sse2", "avx", "avx512f", "movdir64b", "generic", "libc".
+	// "sse2", "avx2", "avx512f", "movdir64b", "generic", "libc".
 	const char *flush_name;
 	const char *copy_name;
+	// CACHE_LINE copies of at least this many bytes use NT stores when no flag
+	// decides (PMEM_MOVNT_THRESHOLD, default 256).
+	std::size_t movnt_threshold;
+	// SFENCE every 12 lines of long SSE2/AVX NT runs (PMEM_WC_WORKAROUND).
+	bool wc_workaround;
 };
 
 // The tables chosen at load time; the same object for the life of the process.

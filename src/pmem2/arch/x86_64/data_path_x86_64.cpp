@@ -1,137 +1,213 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// data_path_x86_64.cpp -- baseline x86-64 data path: the flush instruction chosen
-// from CPUID (CLWB > CLFLUSHOPT > CLFLUSH, PMEM_NO_CLWB / PMEM_NO_CLFLUSHOPT), and
-// simple correct copies (libc copy, then flush of every written line).
-#include <cstdint>
+// data_path_x86_64.cpp -- chooses the x86-64 data path once at load time: flush
+// instruction (CLWB > CLFLUSHOPT > CLFLUSH, PMEM_NO_CLWB / PMEM_NO_CLFLUSHOPT), copy
+// ISA (AVX-512F > AVX2 > SSE2, PMEM_AVX512F / PMEM_AVX, opt-in PMEM_MOVDIR64B, the
+// PMEM_NO_MOVNT generic path), NT threshold and WC workaround; and the flush, drain
+// and persist functions, which do not depend on the copy ISA.
+#include <cstdlib>
 #include <cstring>
-#include <immintrin.h>
 
 #include "common/env.hpp"
 #include "pmem2/arch/data_path.hpp"
-#include "pmem2/arch/x86_64/cpu.hpp"
+#include "pmem2/arch/x86_64/memops.hpp"
+#include "pmem2/arch/x86_64/select.hpp"
 
-namespace pmem2::arch {
+namespace pmem2::arch::x86_64 {
 
 namespace {
 
-constexpr std::uintptr_t kLine = 64;
-constexpr unsigned kNoDrain = 1U << 0;
-constexpr unsigned kNoFlush = 1U << 5;
+constexpr std::size_t kDefaultMovntThreshold = 256;
 
-enum class FlushInsn { Clflush, Clflushopt, Clwb };
+void sfence() noexcept { __asm__ volatile("sfence" : : : "memory"); }
+void no_flush(const void *, std::size_t) noexcept {}
 
-__attribute__((target("clwb"))) void flush_clwb(const void *p, std::size_t n)
-{
-	auto line = reinterpret_cast<std::uintptr_t>(p) & ~(kLine - 1);
-	const auto end = reinterpret_cast<std::uintptr_t>(p) + n;
-	for (; line < end; line += kLine)
-		_mm_clwb(reinterpret_cast<void *>(line));
-}
-
-__attribute__((target("clflushopt"))) void flush_clflushopt(const void *p, std::size_t n)
-{
-	auto line = reinterpret_cast<std::uintptr_t>(p) & ~(kLine - 1);
-	const auto end = reinterpret_cast<std::uintptr_t>(p) + n;
-	for (; line < end; line += kLine)
-		_mm_clflushopt(reinterpret_cast<void *>(line));
-}
-
-void flush_clflush(const void *p, std::size_t n)
-{
-	auto line = reinterpret_cast<std::uintptr_t>(p) & ~(kLine - 1);
-	const auto end = reinterpret_cast<std::uintptr_t>(p) + n;
-	for (; line < end; line += kLine)
-		_mm_clflush(reinterpret_cast<const void *>(line));
-}
-
-void fence() { _mm_sfence(); }
-void no_flush(const void *, std::size_t) {}
-
-template <void (*Flush)(const void *, std::size_t)> struct CacheLine {
-	static void persist(const void *p, std::size_t n)
+template <class F> struct FlushOps {
+	static void flush(const void *p, std::size_t n) noexcept { flush_range<F>(p, n); }
+	static void persist(const void *p, std::size_t n) noexcept
 	{
-		Flush(p, n);
-		_mm_sfence();
-	}
-	static void *memmove(void *d, const void *s, std::size_t n, unsigned flags)
-	{
-		std::memmove(d, s, n);
-		if (!(flags & kNoFlush))
-			Flush(d, n);
-		if (!(flags & (kNoDrain | kNoFlush)))
-			_mm_sfence();
-		return d;
-	}
-	static void *memset(void *d, int c, std::size_t n, unsigned flags)
-	{
-		std::memset(d, c, n);
-		if (!(flags & kNoFlush))
-			Flush(d, n);
-		if (!(flags & (kNoDrain | kNoFlush)))
-			_mm_sfence();
-		return d;
+		flush_range<F>(p, n);
+		sfence();
 	}
 };
 
-struct Byte {
-	static void persist(const void *, std::size_t) { _mm_sfence(); }
-	static void *memmove(void *d, const void *s, std::size_t n, unsigned flags)
-	{
-		std::memmove(d, s, n);
-		if (!(flags & (kNoDrain | kNoFlush)))
-			_mm_sfence();
-		return d;
-	}
-	static void *memset(void *d, int c, std::size_t n, unsigned flags)
-	{
-		std::memset(d, c, n);
-		if (!(flags & (kNoDrain | kNoFlush)))
-			_mm_sfence();
-		return d;
-	}
-};
+// BYTE (eADR): the caches are in the persistence domain; persist only orders.
+void byte_persist(const void *, std::size_t) noexcept { sfence(); }
 
-template <void (*Flush)(const void *, std::size_t)>
-persist::GranularityOps cache_line_ops()
+bool is_set_to(EnvLookup env, const char *name, std::string_view value) noexcept
 {
-	using C = CacheLine<Flush>;
-	return {C::persist, Flush, fence, C::memmove, C::memset};
+	const auto v = env(name);
+	return v && *v == value;
 }
 
-DataPath choose() noexcept
+// atoll of a variable's value (its text up to the first NUL, at most 63 bytes).
+long long env_atoll(std::string_view v) noexcept
 {
-	const auto &cpu = x86_64::cpu_features();
-	FlushInsn insn = FlushInsn::Clflush;
-	if (cpu.clflushopt && !common::env_equals("PMEM_NO_CLFLUSHOPT", "1"))
-		insn = FlushInsn::Clflushopt;
-	if (cpu.clwb && !common::env_equals("PMEM_NO_CLWB", "1"))
-		insn = FlushInsn::Clwb;
-
-	DataPath dp{};
-	switch (insn) {
-	case FlushInsn::Clwb:
-		dp.cache_line = cache_line_ops<flush_clwb>();
-		dp.flush_name = "clwb";
-		break;
-	case FlushInsn::Clflushopt:
-		dp.cache_line = cache_line_ops<flush_clflushopt>();
-		dp.flush_name = "clflushopt";
-		break;
-	case FlushInsn::Clflush:
-		dp.cache_line = cache_line_ops<flush_clflush>();
-		dp.flush_name = "clflush";
-		break;
-	}
-	dp.byte = {Byte::persist, no_flush, fence, Byte::memmove, Byte::memset};
-	dp.copy_name = "libc";
-	return dp;
+	char buf[64];
+	const std::size_t n = v.size() < sizeof(buf) - 1 ? v.size() : sizeof(buf) - 1;
+	std::memcpy(buf, v.data(), n);
+	buf[n] = '\0';
+	return std::atoll(buf);
 }
 
 } // namespace
 
+std::size_t parse_movnt_threshold(std::optional<std::string_view> value) noexcept
+{
+	if (!value)
+		return kDefaultMovntThreshold;
+	const long long t = env_atoll(*value);
+	return t < 0 ? kDefaultMovntThreshold : static_cast<std::size_t>(t);
+}
+
+Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
+{
+	Choice c;
+	// FACTS 4.3: CLFLUSH; CLFLUSHOPT unless PMEM_NO_CLFLUSHOPT=1; CLWB unless PMEM_NO_CLWB=1.
+	c.flush = FlushKind::Clflush;
+	if (cpu.clflushopt && !is_set_to(env, "PMEM_NO_CLFLUSHOPT", "1"))
+		c.flush = FlushKind::Clflushopt;
+	if (cpu.clwb && !is_set_to(env, "PMEM_NO_CLWB", "1"))
+		c.flush = FlushKind::Clwb;
+
+	c.movnt_threshold = parse_movnt_threshold(env("PMEM_MOVNT_THRESHOLD"));
+
+	// FACTS 4.14: on by default for GenuineIntel; "1"/"0" override, others ignored.
+	c.wc_workaround = cpu.genuine_intel;
+	if (is_set_to(env, "PMEM_WC_WORKAROUND", "1"))
+		c.wc_workaround = true;
+	else if (is_set_to(env, "PMEM_WC_WORKAROUND", "0"))
+		c.wc_workaround = false;
+
+	// FACTS 4.16/4.17: PMEM_NO_MOVNT=1 drops SIMD for every granularity.
+	if (is_set_to(env, "PMEM_NO_MOVNT", "1")) {
+		const auto g = env("PMEM_NO_GENERIC_MEMCPY");
+		c.copy = g && env_atoll(*g) != 0 ? CopyKind::Libc : CopyKind::Generic;
+		return c;
+	}
+
+	// FACTS 4.15: SSE2 always; AVX unless PMEM_AVX=0; AVX-512F (independently of
+	// PMEM_AVX) unless PMEM_AVX512F=0. The CPU flags include the XCR0 check.
+	c.copy = CopyKind::Sse2;
+	if (cpu.avx2 && !is_set_to(env, "PMEM_AVX", "0"))
+		c.copy = CopyKind::Avx2;
+	if (cpu.avx512f && !is_set_to(env, "PMEM_AVX512F", "0"))
+		c.copy = CopyKind::Avx512f;
+	// MOVDIR64B: opt-in, only with the CPU bit, replaces the NT paths of the vector ISA.
+	// Our MOVDIR64B variants sit on AVX2 or AVX-512F (every CPU with MOVDIR64B
+	// that has AVX has AVX2).
+	const auto md = env("PMEM_MOVDIR64B");
+	if (cpu.movdir64b && md && *md != "0" && c.copy != CopyKind::Sse2) {
+		c.movdir64b_base = c.copy;
+		c.copy = CopyKind::Movdir64b;
+	}
+	return c;
+}
+
+bool runnable(const Choice &c, const CpuFeatures &cpu) noexcept
+{
+	bool ok = true;
+	switch (c.flush) {
+	case FlushKind::Clwb:
+		ok = cpu.clwb;
+		break;
+	case FlushKind::Clflushopt:
+		ok = cpu.clflushopt;
+		break;
+	case FlushKind::Clflush:
+		ok = cpu.clflush;
+		break;
+	}
+	auto isa_ok = [&cpu](CopyKind k) {
+		switch (k) {
+		case CopyKind::Avx2:
+			return cpu.avx2;
+		case CopyKind::Avx512f:
+			return cpu.avx512f;
+		default:
+			return true;
+		}
+	};
+	if (c.copy == CopyKind::Movdir64b)
+		return ok && cpu.movdir64b && isa_ok(c.movdir64b_base) && c.movdir64b_base != CopyKind::Movdir64b;
+	return ok && isa_ok(c.copy);
+}
+
+const IsaVariants &variants_of(CopyKind copy, CopyKind movdir64b_base) noexcept
+{
+	switch (copy) {
+	case CopyKind::Sse2:
+		break;
+	case CopyKind::Avx2:
+		return avx2_variants();
+	case CopyKind::Avx512f:
+		return avx512f_variants();
+	case CopyKind::Movdir64b:
+		return movdir64b_base == CopyKind::Avx2 ? avx2_movdir64b_variants() : avx512f_movdir64b_variants();
+	case CopyKind::Generic:
+		return generic_variants();
+	case CopyKind::Libc:
+		return libc_variants();
+	}
+	return sse2_variants();
+}
+
+DataPath build(const Choice &c) noexcept
+{
+	const IsaVariants &v = variants_of(c.copy, c.movdir64b_base);
+	const std::size_t wc = c.wc_workaround ? 1 : 0;
+	const CopyFns &cl = v.cache_line[static_cast<std::size_t>(c.flush)][wc];
+	const CopyFns &by = v.byte[wc];
+
+	DataPath dp{};
+	switch (c.flush) {
+	case FlushKind::Clwb:
+		dp.cache_line.flush = FlushOps<FlushClwb>::flush;
+		dp.cache_line.persist = FlushOps<FlushClwb>::persist;
+		dp.flush_name = FlushClwb::kName;
+		break;
+	case FlushKind::Clflushopt:
+		dp.cache_line.flush = FlushOps<FlushClflushopt>::flush;
+		dp.cache_line.persist = FlushOps<FlushClflushopt>::persist;
+		dp.flush_name = FlushClflushopt::kName;
+		break;
+	case FlushKind::Clflush:
+		dp.cache_line.flush = FlushOps<FlushClflush>::flush;
+		dp.cache_line.persist = FlushOps<FlushClflush>::persist;
+		dp.flush_name = FlushClflush::kName;
+		break;
+	}
+	dp.cache_line.drain = sfence;
+	dp.cache_line.memmove = cl.memmove;
+	dp.cache_line.memset = cl.memset;
+
+	dp.byte.flush = no_flush;
+	dp.byte.drain = sfence;
+	dp.byte.persist = byte_persist;
+	dp.byte.memmove = by.memmove;
+	dp.byte.memset = by.memset;
+
+	dp.copy_name = v.name;
+	dp.movnt_threshold = c.movnt_threshold;
+	dp.wc_workaround = c.wc_workaround;
+	return dp;
+}
+
+const Choice &load_time_choice() noexcept
+{
+	static const Choice choice = decide(cpu_features(), common::env_get);
+	return choice;
+}
+
+// Read once while the library loads (FACTS 4.1); constant afterwards.
+const std::size_t g_movnt_threshold = load_time_choice().movnt_threshold;
+
+} // namespace pmem2::arch::x86_64
+
+namespace pmem2::arch {
+
 const DataPath &data_path() noexcept
 {
-	static const DataPath dp = choose();
+	static const DataPath dp = x86_64::build(x86_64::load_time_choice());
 	return dp;
 }
 

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// memops.hpp -- the data path's copy and set loop, written once and instantiated per
+// ISA (vector policy), store kind (temporal / non-temporal) and flush policy, plus
+// the flag dispatch of the CACHE_LINE and BYTE wrappers (FACTS 4.8-4.13).
+//
+// Every function here is either a template whose arguments include an ISA policy
+// type (each ISA's policy lives in its own namespace in its own .cpp, so no two
+// ISAs' instantiations share a symbol) or is forced inline. That is what lets one
+// header be compiled with -mavx512f in one file and without it in another without
+// the linker merging an AVX-512 copy into the SSE2 path.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include <libpmem2/base.h>
+
+#define PMEM2_ALWAYS_INLINE inline __attribute__((always_inline))
+
+namespace pmem2::arch::x86_64 {
+
+// Cache line size of every x86-64 CPU we know; the unit of flushing and of NT stores.
+constexpr std::size_t kLine = 64;
+
+// ---- flush policies ---------------------------------------------------------------
+// One flush instruction for the line holding `p`. Inline asm instead of intrinsics so
+// that no -mclwb/-mclflushopt flag is needed and every ISA file can inline them. The
+// "memory" clobber keeps the compiler from sinking earlier stores below the flush.
+
+struct FlushClwb {
+	static constexpr bool kFlushes = true;
+	static constexpr const char *kName = "clwb";
+	static PMEM2_ALWAYS_INLINE void line(const void *p) noexcept
+	{
+		__asm__ volatile("clwb (%0)" : : "r"(p) : "memory");
+	}
+};
+
+struct FlushClflushopt {
+	static constexpr bool kFlushes = true;
+	static constexpr const char *kName = "clflushopt";
+	static PMEM2_ALWAYS_INLINE void line(const void *p) noexcept
+	{
+		__asm__ volatile("clflushopt (%0)" : : "r"(p) : "memory");
+	}
+};
+
+struct FlushClflush {
+	static constexpr bool kFlushes = true;
+	static constexpr const char *kName = "clflush";
+	static PMEM2_ALWAYS_INLINE void line(const void *p) noexcept
+	{
+		__asm__ volatile("clflush (%0)" : : "r"(p) : "memory");
+	}
+};
+
+// No flush: BYTE granularity (eADR: the caches are persistent) and PMEM2_F_MEM_NOFLUSH.
+struct FlushNone {
+	static constexpr bool kFlushes = false;
+	static constexpr const char *kName = "none";
+	static PMEM2_ALWAYS_INLINE void line(const void *) noexcept {}
+};
+
+// Flush every line overlapping [p, p + n): from the line holding p while the line
+// starts below p + n (FACTS 4.4). No fence.
+template <class F> PMEM2_ALWAYS_INLINE void flush_range(const void *p, std::size_t n) noexcept
+{
+	if constexpr (F::kFlushes) {
+		std::uintptr_t line = reinterpret_cast<std::uintptr_t>(p) & ~(kLine - 1);
+		const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(p) + n;
+		for (; line < end; line += kLine)
+			F::line(reinterpret_cast<const void *>(line));
+	}
+}
+
+// ---- store kinds --------------------------------------------------------------------
+
+struct Temporal {
+	static constexpr bool kNonTemporal = false;
+	static constexpr bool kWcFence = false;
+};
+
+// Non-temporal (streaming) stores for whole aligned lines. WcFence: SFENCE every
+// kWcFenceLines lines, the reference's workaround for CPUs whose write-combining
+// buffers drain badly on long NT runs (FACTS 4.14).
+template <bool WcFence> struct NonTemporal {
+	static constexpr bool kNonTemporal = true;
+	static constexpr bool kWcFence = WcFence;
+};
+constexpr std::size_t kWcFenceLines = 12;
+
+// ---- ISA policies -----------------------------------------------------------------
+// A vector policy V provides:
+//   using Reg; kWidth (bytes per register, divides 64);
+//   Reg load(const char *)           unaligned load
+//   void store(char *, Reg)          unaligned temporal store
+//   void stream(char *, Reg)         non-temporal store, address aligned to kWidth
+//   Reg splat(unsigned char)         every byte = c
+//   void sfence()
+// and may shadow the line and small-chunk helpers of VectorBase (the recording
+// policies of the tests do, to log every store).
+
+// A fixed-size chunk of bytes for the sub-line paths. Copied with fixed-size memcpy,
+// which the compiler emits as one move of that width (8 bytes: one MOV, 16/32: one
+// vector move), so an aligned 8-byte unit is never written piecewise.
+template <std::size_t K> struct Chunk {
+	unsigned char b[K];
+};
+
+template <class Self, class R, std::size_t W> struct VectorBase {
+	using Reg = R;
+	static constexpr std::size_t kWidth = W;
+	static constexpr std::size_t kPerLine = kLine / W;
+	struct Line {
+		R r[kPerLine];
+	};
+
+	static PMEM2_ALWAYS_INLINE Line load_line(const char *s) noexcept
+	{
+		Line l;
+		for (std::size_t k = 0; k < kPerLine; ++k)
+			l.r[k] = Self::load(s + k * W);
+		return l;
+	}
+	static PMEM2_ALWAYS_INLINE Line splat_line(unsigned char c) noexcept
+	{
+		Line l;
+		const R v = Self::splat(c);
+		for (std::size_t k = 0; k < kPerLine; ++k)
+			l.r[k] = v;
+		return l;
+	}
+	// d is 64-byte aligned for both.
+	static PMEM2_ALWAYS_INLINE void store_line(char *d, const Line &l) noexcept
+	{
+		for (std::size_t k = 0; k < kPerLine; ++k)
+			Self::store(d + k * W, l.r[k]);
+	}
+	static PMEM2_ALWAYS_INLINE void stream_line(char *d, const Line &l) noexcept
+	{
+		for (std::size_t k = 0; k < kPerLine; ++k)
+			Self::stream(d + k * W, l.r[k]);
+	}
+	template <std::size_t K> static PMEM2_ALWAYS_INLINE Chunk<K> get(const char *s) noexcept
+	{
+		Chunk<K> c;
+		std::memcpy(&c, s, K);
+		return c;
+	}
+	template <std::size_t K> static PMEM2_ALWAYS_INLINE Chunk<K> splat_chunk(unsigned char v) noexcept
+	{
+		Chunk<K> c;
+		std::memset(&c, v, K);
+		return c;
+	}
+	template <std::size_t K> static PMEM2_ALWAYS_INLINE void put(char *d, const Chunk<K> &c) noexcept
+	{
+		std::memcpy(d, &c, K);
+	}
+};
+
+// ---- sources: the same loop copies (from memory) and sets (a splatted value) ------
+
+template <class V> struct CopySrc {
+	const char *s;
+	PMEM2_ALWAYS_INLINE typename V::Line line(std::size_t off) const noexcept { return V::load_line(s + off); }
+	template <std::size_t K> PMEM2_ALWAYS_INLINE Chunk<K> get(std::size_t off) const noexcept
+	{
+		return V::template get<K>(s + off);
+	}
+};
+
+template <class V> struct SetSrc {
+	typename V::Line v;
+	unsigned char c;
+	PMEM2_ALWAYS_INLINE typename V::Line line(std::size_t) const noexcept { return v; }
+	template <std::size_t K> PMEM2_ALWAYS_INLINE Chunk<K> get(std::size_t) const noexcept
+	{
+		return V::template splat_chunk<K>(c);
+	}
+};
+
+// ---- the loop ----------------------------------------------------------------------
+
+template <class V, class Store, class F> struct Loop {
+	// Two stores of K bytes at 0 and n-K (K <= n <= 2K), both loaded before either
+	// is stored, so it is overlap-safe. For an 8-byte aligned d and n a multiple of
+	// 8, both offsets are multiples of 8: no aligned 8-byte unit is split (man page:
+	// 8-byte store atomicity).
+	template <std::size_t K, class Src>
+	static PMEM2_ALWAYS_INLINE void pair(char *d, const Src &src, std::size_t off, std::size_t n) noexcept
+	{
+		const Chunk<K> a = src.template get<K>(off);
+		const Chunk<K> b = src.template get<K>(off + n - K);
+		V::template put<K>(d, a);
+		V::template put<K>(d + n - K, b);
+	}
+
+	// [d, d + n) for n < 2 * 32 = 64 with temporal stores, then its lines flushed.
+	template <class Src>
+	static PMEM2_ALWAYS_INLINE void small(char *d, const Src &src, std::size_t off, std::size_t n) noexcept
+	{
+		if (n >= 32)
+			pair<32>(d, src, off, n);
+		else if (n >= 16)
+			pair<16>(d, src, off, n);
+		else if (n >= 8)
+			pair<8>(d, src, off, n);
+		else if (n >= 4)
+			pair<4>(d, src, off, n);
+		else if (n >= 2)
+			pair<2>(d, src, off, n);
+		else if (n == 1)
+			V::template put<1>(d, src.template get<1>(off));
+		else
+			return;
+		flush_range<F>(d, n);
+	}
+
+	// One aligned line: NT, or temporal followed by its flush.
+	static PMEM2_ALWAYS_INLINE void put_line(char *d, const typename V::Line &l) noexcept
+	{
+		if constexpr (Store::kNonTemporal) {
+			V::stream_line(d, l);
+		} else {
+			V::store_line(d, l);
+			F::line(d);
+		}
+	}
+
+	// Lines [off, off + body) of d, body a multiple of 64 and d + off 64-byte aligned.
+	// Blocks of kBlock lines are loaded completely before they are stored, which keeps
+	// the loads ahead of the stores and is what makes the overlapping cases safe.
+	static constexpr std::size_t kBlock = 4;
+
+	template <class Src>
+	static PMEM2_ALWAYS_INLINE void lines_forward(char *d, const Src &src, std::size_t off, std::size_t body) noexcept
+	{
+		std::size_t since_fence = 0;
+		const std::size_t end = off + body;
+		for (; off + kBlock * kLine <= end; off += kBlock * kLine) {
+			typename V::Line l[kBlock];
+			for (std::size_t k = 0; k < kBlock; ++k)
+				l[k] = src.line(off + k * kLine);
+			for (std::size_t k = 0; k < kBlock; ++k)
+				put_line(d + off + k * kLine, l[k]);
+			if constexpr (Store::kWcFence) {
+				since_fence += kBlock;
+				if (since_fence >= kWcFenceLines) {
+					V::sfence();
+					since_fence = 0;
+				}
+			}
+		}
+		for (; off < end; off += kLine)
+			put_line(d + off, src.line(off));
+	}
+
+	template <class Src>
+	static PMEM2_ALWAYS_INLINE void lines_backward(char *d, const Src &src, std::size_t off, std::size_t body) noexcept
+	{
+		std::size_t since_fence = 0;
+		std::size_t end = off + body;
+		for (; end >= off + kBlock * kLine; end -= kBlock * kLine) {
+			typename V::Line l[kBlock];
+			for (std::size_t k = 0; k < kBlock; ++k)
+				l[k] = src.line(end - (k + 1) * kLine);
+			for (std::size_t k = 0; k < kBlock; ++k)
+				put_line(d + end - (k + 1) * kLine, l[k]);
+			if constexpr (Store::kWcFence) {
+				since_fence += kBlock;
+				if (since_fence >= kWcFenceLines) {
+					V::sfence();
+					since_fence = 0;
+				}
+			}
+		}
+		for (; end > off; end -= kLine)
+			put_line(d + end - kLine, src.line(end - kLine));
+	}
+
+	// The whole operation: an unaligned head up to d's next line boundary and a tail
+	// after the last whole line, both temporal + flush; whole lines in between per
+	// Store. Forward: head, lines ascending, tail; backward the mirror image, so a
+	// memmove with dest above an overlapping source never reads what it wrote.
+	template <class Src>
+	static PMEM2_ALWAYS_INLINE void run(char *d, const Src &src, std::size_t n, bool forward) noexcept
+	{
+		if (n < kLine) {
+			small(d, src, 0, n);
+			return;
+		}
+		const std::size_t head = (kLine - (reinterpret_cast<std::uintptr_t>(d) & (kLine - 1))) & (kLine - 1);
+		const std::size_t body = (n - head) & ~(kLine - 1);
+		const std::size_t tail_off = head + body;
+		if (forward) {
+			small(d, src, 0, head);
+			lines_forward(d, src, head, body);
+			small(d + tail_off, src, tail_off, n - tail_off);
+		} else {
+			small(d + tail_off, src, tail_off, n - tail_off);
+			lines_backward(d, src, head, body);
+			small(d, src, 0, head);
+		}
+	}
+
+	static void move(char *d, const char *s, std::size_t n) noexcept
+	{
+		// Forward unless dest starts inside the source (unsigned difference, FACTS 4.12).
+		const bool forward = reinterpret_cast<std::uintptr_t>(d) - reinterpret_cast<std::uintptr_t>(s) >= n;
+		run(d, CopySrc<V>{s}, n, forward);
+	}
+
+	static void set(char *d, int c, std::size_t n) noexcept
+	{
+		const auto byte = static_cast<unsigned char>(c);
+		run(d, SetSrc<V>{V::splat_line(byte), byte}, n, true);
+	}
+};
+
+// ---- flag dispatch ---------------------------------------------------------------
+
+constexpr unsigned kFNoDrain = PMEM2_F_MEM_NODRAIN;
+constexpr unsigned kFNonTemporal = PMEM2_F_MEM_NONTEMPORAL;
+constexpr unsigned kFTemporal = PMEM2_F_MEM_TEMPORAL;
+constexpr unsigned kFWc = PMEM2_F_MEM_WC;
+constexpr unsigned kFWb = PMEM2_F_MEM_WB;
+constexpr unsigned kFNoFlush = PMEM2_F_MEM_NOFLUSH;
+
+// The non-temporal threshold in bytes (PMEM_MOVNT_THRESHOLD, default 256), set once
+// when the library loads (data_path_x86_64.cpp) and constant afterwards.
+extern const std::size_t g_movnt_threshold;
+
+// How one call will store, decided from the flags, the length and the granularity.
+enum class Strategy { TemporalNoFlush, TemporalFlush, NonTemporal };
+
+// CACHE_LINE / PAGE (FACTS 4.9): the first match wins.
+constexpr Strategy cache_line_strategy(unsigned flags, std::size_t n, std::size_t threshold) noexcept
+{
+	if (flags & kFNoFlush)
+		return Strategy::TemporalNoFlush;
+	if (flags & (kFWc | kFNonTemporal))
+		return Strategy::NonTemporal;
+	if (flags & (kFWb | kFTemporal))
+		return Strategy::TemporalFlush;
+	if (n < threshold)
+		return Strategy::TemporalFlush;
+	return Strategy::NonTemporal;
+}
+
+// BYTE (FACTS 4.10): only NONTEMPORAL (not WC) and not NOFLUSH selects NT; nothing flushes.
+constexpr Strategy byte_strategy(unsigned flags) noexcept
+{
+	if (flags & kFNoFlush)
+		return Strategy::TemporalNoFlush;
+	if (flags & kFNonTemporal)
+		return Strategy::NonTemporal;
+	return Strategy::TemporalNoFlush;
+}
+
+// The fence rule of every wrapper (FACTS 4.8): SFENCE unless NODRAIN or NOFLUSH.
+constexpr bool needs_drain(unsigned flags) noexcept
+{
+	return (flags & (kFNoDrain | kFNoFlush)) == 0;
+}
+
+// The pmem2_memmove_fn / pmem2_memset_fn of one ISA V, flush policy F and WC setting
+// for CACHE_LINE (Byte = false) or BYTE (Byte = true, F ignored: nothing flushes).
+template <class V, class F, bool Wc, bool Byte> struct MemOps {
+	using Nt = Loop<V, NonTemporal<Wc>, std::conditional_t<Byte, FlushNone, F>>;
+	using TFlush = Loop<V, Temporal, F>;
+	using TNoFlush = Loop<V, Temporal, FlushNone>;
+
+	static PMEM2_ALWAYS_INLINE Strategy strategy(unsigned flags, std::size_t n) noexcept
+	{
+		if constexpr (Byte)
+			return byte_strategy(flags);
+		else
+			return cache_line_strategy(flags, n, g_movnt_threshold);
+	}
+
+	static void *memmove(void *dest, const void *src, std::size_t n, unsigned flags) noexcept
+	{
+		char *d = static_cast<char *>(dest);
+		const char *s = static_cast<const char *>(src);
+		if (n != 0 && d != s) {
+			switch (strategy(flags, n)) {
+			case Strategy::TemporalNoFlush:
+				TNoFlush::move(d, s, n);
+				break;
+			case Strategy::TemporalFlush:
+				TFlush::move(d, s, n);
+				break;
+			case Strategy::NonTemporal:
+				Nt::move(d, s, n);
+				break;
+			}
+		}
+		if (needs_drain(flags))
+			V::sfence();
+		return dest;
+	}
+
+	static void *memset(void *dest, int c, std::size_t n, unsigned flags) noexcept
+	{
+		char *d = static_cast<char *>(dest);
+		if (n != 0) {
+			switch (strategy(flags, n)) {
+			case Strategy::TemporalNoFlush:
+				TNoFlush::set(d, c, n);
+				break;
+			case Strategy::TemporalFlush:
+				TFlush::set(d, c, n);
+				break;
+			case Strategy::NonTemporal:
+				Nt::set(d, c, n);
+				break;
+			}
+		}
+		if (needs_drain(flags))
+			V::sfence();
+		return dest;
+	}
+};
+
+// ---- MOVDIR64B (opt-in, PMEM_MOVDIR64B) -------------------------------------------
+// Replaces only the non-temporal line stores of Base: one 64-byte direct store per
+// line, weakly ordered like MOVNT, so the same SFENCE rule applies. Inline asm, so no
+// -mmovdir64b is needed; it is only ever called on CPUs that report it in CPUID.
+template <class Base> struct Movdir64b : Base {
+	using Line = typename Base::Line;
+	static PMEM2_ALWAYS_INLINE void stream_line(char *d, const Line &l) noexcept
+	{
+		alignas(64) Line tmp = l;
+		__asm__ volatile("movdir64b (%1), %0" : : "r"(d), "r"(&tmp) : "memory");
+	}
+};
+
+// ---- PMEM_NO_MOVNT: the generic copier and, with PMEM_NO_GENERIC_MEMCPY, libc -----
+// The generic copier is the same loop over 8-byte "registers" whose streaming store
+// is an ordinary store; it therefore always runs temporal + flush (FACTS 4.16).
+// Unlike the reference it does not flush in BYTE mode, where flushing buys nothing.
+template <class V, class F, bool Byte> struct GenericOps {
+	using Flushing = Loop<V, Temporal, std::conditional_t<Byte, FlushNone, F>>;
+	using Plain = Loop<V, Temporal, FlushNone>;
+
+	static void *memmove(void *dest, const void *src, std::size_t n, unsigned flags) noexcept
+	{
+		char *d = static_cast<char *>(dest);
+		const char *s = static_cast<const char *>(src);
+		if (n != 0 && d != s) {
+			if (flags & kFNoFlush)
+				Plain::move(d, s, n);
+			else
+				Flushing::move(d, s, n);
+		}
+		if (needs_drain(flags))
+			V::sfence();
+		return dest;
+	}
+	static void *memset(void *dest, int c, std::size_t n, unsigned flags) noexcept
+	{
+		char *d = static_cast<char *>(dest);
+		if (n != 0) {
+			if (flags & kFNoFlush)
+				Plain::set(d, c, n);
+			else
+				Flushing::set(d, c, n);
+		}
+		if (needs_drain(flags))
+			V::sfence();
+		return dest;
+	}
+};
+
+// libc memmove/memset, then one flush of the whole range (FACTS 4.17).
+template <class V, class F, bool Byte> struct LibcOps {
+	static void *memmove(void *dest, const void *src, std::size_t n, unsigned flags) noexcept
+	{
+		std::memmove(dest, src, n);
+		if (!Byte && !(flags & kFNoFlush))
+			flush_range<F>(dest, n);
+		if (needs_drain(flags))
+			V::sfence();
+		return dest;
+	}
+	static void *memset(void *dest, int c, std::size_t n, unsigned flags) noexcept
+	{
+		std::memset(dest, c, n);
+		if (!Byte && !(flags & kFNoFlush))
+			flush_range<F>(dest, n);
+		if (needs_drain(flags))
+			V::sfence();
+		return dest;
+	}
+};
+
+// ---- per-ISA tables ---------------------------------------------------------------
+
+enum class FlushKind { Clflush = 0, Clflushopt = 1, Clwb = 2 };
+constexpr std::size_t kFlushKinds = 3;
+
+struct CopyFns {
+	void *(*memmove)(void *dest, const void *src, std::size_t n, unsigned flags);
+	void *(*memset)(void *dest, int c, std::size_t n, unsigned flags);
+};
+
+// Every memmove/memset one ISA file compiles: CACHE_LINE per flush instruction and
+// WC-workaround setting, BYTE per WC-workaround setting.
+struct IsaVariants {
+	const char *name;
+	CopyFns cache_line[kFlushKinds][2];
+	CopyFns byte[2];
+};
+
+template <template <class, class, bool, bool> class Ops, class V, class F, bool Wc, bool Byte>
+constexpr CopyFns fns() noexcept
+{
+	return {Ops<V, F, Wc, Byte>::memmove, Ops<V, F, Wc, Byte>::memset};
+}
+
+// WcCapable: the WC workaround exists for this ISA (SSE2 and AVX only, FACTS 4.14);
+// otherwise both settings get the same functions.
+template <class V, bool WcCapable> constexpr IsaVariants make_simd_variants(const char *name) noexcept
+{
+	constexpr bool kWc = WcCapable;
+	return {name,
+		{{fns<MemOps, V, FlushClflush, false, false>(), fns<MemOps, V, FlushClflush, kWc, false>()},
+			{fns<MemOps, V, FlushClflushopt, false, false>(), fns<MemOps, V, FlushClflushopt, kWc, false>()},
+			{fns<MemOps, V, FlushClwb, false, false>(), fns<MemOps, V, FlushClwb, kWc, false>()}},
+		{fns<MemOps, V, FlushNone, false, true>(), fns<MemOps, V, FlushNone, kWc, true>()}};
+}
+
+// The WC setting does not exist for the generic and libc copiers (no NT stores).
+template <template <class, class, bool> class Ops, class V, class F, bool Byte>
+constexpr CopyFns fns3() noexcept
+{
+	return {Ops<V, F, Byte>::memmove, Ops<V, F, Byte>::memset};
+}
+
+template <template <class, class, bool> class Ops, class V>
+constexpr IsaVariants make_plain_variants(const char *name) noexcept
+{
+	return {name,
+		{{fns3<Ops, V, FlushClflush, false>(), fns3<Ops, V, FlushClflush, false>()},
+			{fns3<Ops, V, FlushClflushopt, false>(), fns3<Ops, V, FlushClflushopt, false>()},
+			{fns3<Ops, V, FlushClwb, false>(), fns3<Ops, V, FlushClwb, false>()}},
+		{fns3<Ops, V, FlushNone, true>(), fns3<Ops, V, FlushNone, true>()}};
+}
+
+// Defined one per file: memops_sse2.cpp, memops_avx2.cpp (built with -mavx2),
+// memops_avx512f.cpp (-mavx512f), memops_generic.cpp. Immutable tables; call a
+// variant only when cpu_features() reports its ISA (and MOVDIR64B for the *_movdir64b
+// tables).
+const IsaVariants &sse2_variants() noexcept;
+const IsaVariants &avx2_variants() noexcept;
+const IsaVariants &avx512f_variants() noexcept;
+const IsaVariants &avx2_movdir64b_variants() noexcept;
+const IsaVariants &avx512f_movdir64b_variants() noexcept;
+const IsaVariants &generic_variants() noexcept;
+const IsaVariants &libc_variants() noexcept;
+
+} // namespace pmem2::arch::x86_64

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// select.hpp -- how the data path is chosen: CPU features plus the reference's PMEM_*
+// knobs (FACTS 4.1-4.3, 4.11, 4.14-4.17) give a Choice; a Choice gives a DataPath.
+// Split in two pure steps so tests can check the knob semantics and force every
+// variant in one process without touching the load-time table.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "pmem2/arch/data_path.hpp"
+#include "pmem2/arch/x86_64/cpu.hpp"
+#include "pmem2/arch/x86_64/memops.hpp"
+
+namespace pmem2::arch::x86_64 {
+
+// The copy implementation serving both granularities.
+enum class CopyKind { Sse2, Avx2, Avx512f, Movdir64b, Generic, Libc };
+
+struct Choice {
+	CopyKind copy = CopyKind::Sse2;
+	// Only for CopyKind::Movdir64b: the ISA of its temporal paths (Avx2 or Avx512f).
+	CopyKind movdir64b_base = CopyKind::Avx512f;
+	FlushKind flush = FlushKind::Clflush;
+	bool wc_workaround = false;
+	std::size_t movnt_threshold = 256; // bytes
+};
+
+// Looks a variable up: its value, or nullopt when unset.
+using EnvLookup = std::optional<std::string_view> (*)(const char *name);
+
+// The reference's decision for this CPU and environment. Pure; thread-safe.
+Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept;
+
+// PMEM_MOVNT_THRESHOLD as the reference parses it (atoll; a negative value is
+// ignored, so the default 256 stays; a non-number parses as 0 = always NT).
+std::size_t parse_movnt_threshold(std::optional<std::string_view> value) noexcept;
+
+// True when this CPU can execute every instruction the Choice uses.
+bool runnable(const Choice &c, const CpuFeatures &cpu) noexcept;
+
+// The tables for a Choice (its threshold is informational: the copy functions use
+// the load-time g_movnt_threshold). Pure; the pointers are static functions.
+DataPath build(const Choice &c) noexcept;
+
+// The memmove/memset table of one copy kind (MOVDIR64B over `movdir64b_base`).
+const IsaVariants &variants_of(CopyKind copy, CopyKind movdir64b_base = CopyKind::Avx512f) noexcept;
+
+// The Choice made at load time from cpu_features() and the real environment.
+const Choice &load_time_choice() noexcept;
+
+} // namespace pmem2::arch::x86_64
