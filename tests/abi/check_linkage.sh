@@ -4,9 +4,13 @@
 # load time: no NEEDED libstdc++/libgcc_s, no strong undefined C++ or GLIBCXX/CXXABI/GCC
 # symbols (weak references, e.g. libstdc++'s optional transactional-memory hooks,
 # resolve to null when absent and are harmless).
-# usage: check_linkage.sh <lib.so> <expected-soname>
+# Every strong import must carry a symbol version of an allowed provider
+# (glibc always; e.g. libndctl/libdaxctl for the RAS backend).
+# usage: check_linkage.sh <lib.so> <expected-soname> [<allowed-version-prefix>...]
 set -euo pipefail
 lib=$1 soname=$2
+shift 2
+allowed=(GLIBC_ "$@")
 [[ -f $lib ]] || { echo "FAIL: library $lib not found"; exit 1; }
 status=0
 dyn=$(readelf -d "$lib")
@@ -24,12 +28,13 @@ strong=$(awk '$1 == "U" {print $2}' <<<"$undef")
 if bad=$(grep -E '^_Z|@GLIBCXX|@CXXABI|@GCC_' <<<"$strong"); then
 	echo "FAIL: strong undefined C++ runtime symbols:"; echo "$bad" | sed 's/^/    /'; status=1
 fi
-# Every strong undefined symbol must come from glibc (libc / ld.so).
-if bad=$(grep -vE '@GLIBC_[0-9.]+$' <<<"$strong"); then
-	echo "FAIL: undefined symbols not versioned by glibc:"; echo "$bad" | sed 's/^/    /'; status=1
+# Every strong undefined symbol must come from an allowed, versioned provider.
+pattern=$(printf '|%s' "${allowed[@]}")
+if bad=$(grep -vE "@(${pattern:1})[0-9.]+\$" <<<"$strong"); then
+	echo "FAIL: undefined symbols not versioned by an allowed provider (${allowed[*]}):"; echo "$bad" | sed 's/^/    /'; status=1
 fi
 if grep -q 'TEXTREL' <<<"$dyn"; then
 	echo "FAIL: text relocations"; status=1
 fi
-[[ $status == 0 ]] && echo "OK: soname $soname, $(wc -l <<<"$strong") glibc imports, no C++ runtime needed"
+[[ $status == 0 ]] && echo "OK: soname $soname, $(wc -l <<<"$strong") imports all versioned by ${allowed[*]}, no C++ runtime needed"
 exit $status

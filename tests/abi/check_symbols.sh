@@ -1,10 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Checks that a library exports exactly the expected functions, each under the
-# expected version node, and nothing else (no C++/std symbols, no data).
-# usage: check_symbols.sh <lib.so> <reference-symbols-file> <version-node> [--drop NAME]... [--add NAME]...
+# Checks that a library exports exactly the expected functions and nothing else
+# (no C++/std symbols, no data). Every function must exist under each of the
+# given version nodes: the last node is the default one (name@@NODE, what new
+# links bind to), the others are non-default aliases (name@NODE, what programs
+# linked against older generations bind to). Each node's own absolute symbol
+# must be there too, and no other node.
+# usage: check_symbols.sh <lib.so> <reference-symbols-file> <node>[,<node>...] [--drop NAME]... [--add NAME]...
 set -euo pipefail
-lib=$1 spec=$2 node=$3
+lib=$1 spec=$2
+IFS=, read -r -a nodes <<<"$3"
+node=${nodes[-1]}
 shift 3
 [[ -f $lib ]] || { echo "FAIL: library $lib not found"; exit 1; }
 [[ -f $spec ]] || { echo "FAIL: reference symbol list $spec not found (is shared/ beside the repo?)"; exit 1; }
@@ -18,22 +24,27 @@ while (($#)); do
 done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-# Expected: the spec minus the dropped names plus the added ones, all as T NAME@@NODE,
-# plus the version node's own absolute symbol.
+# Expected: the spec minus the dropped names plus the added ones.
 {
 	grep -v '^[[:space:]]*$' "$spec" | grep -v '^#'
 	printf '%s\n' "${add[@]}"
-} | grep -vxF -f <(printf '%s\n' "${drop[@]}" '') | sort -u |
-	sed "s/\$/@@$node/" >"$tmp/expected.funcs"
+} | grep -vxF -f <(printf '%s\n' "${drop[@]}" '') | sort -u >"$tmp/expected.funcs"
 for d in "${drop[@]}"; do
 	grep -qx "$d" "$spec" || { echo "FAIL: test setup: $d is not in $spec"; exit 1; }
 done
 [[ $(wc -l <"$tmp/expected.funcs") -ge 10 ]] || { echo "FAIL: expected list suspiciously short"; exit 1; }
 
 nm -D --defined-only --with-symbol-versions "$lib" >"$tmp/nm.out"
-# Every defined dynamic symbol must be either a function (T) of the list or the node (A).
-awk '{print $2, $3}' "$tmp/nm.out" | sort >"$tmp/actual.all"
-{ sed 's/^/T /' "$tmp/expected.funcs"; echo "A $node"; } | sort >"$tmp/expected.all"
+# Canonical form: "TYPE name@NODE" / "TYPE name@@NODE"; a node symbol is "A NODE"
+# (newer binutils print it as NODE@@NODE).
+awk '{ sym = $3; if ($2 == "A") sub(/@@.*/, "", sym); print $2, sym }' "$tmp/nm.out" | sort >"$tmp/actual.all"
+{
+	for n in "${nodes[@]}"; do
+		echo "A $n"
+		if [[ $n == "$node" ]]; then sed "s/^/T /; s/\$/@@$n/" "$tmp/expected.funcs"
+		else sed "s/^/T /; s/\$/@$n/" "$tmp/expected.funcs"; fi
+	done
+} | sort >"$tmp/expected.all"
 
 status=0
 if ! diff -u "$tmp/expected.all" "$tmp/actual.all" >"$tmp/diff"; then
@@ -48,5 +59,5 @@ if grep -E ' (_Z|__cxa|__gxx|_ITM|__gcc)' "$tmp/nm.out"; then
 	status=1
 fi
 n=$(wc -l <"$tmp/expected.funcs")
-[[ $status == 0 ]] && echo "OK: $lib exports exactly $n functions under $node"
+[[ $status == 0 ]] && echo "OK: $lib exports exactly $n functions, each under ${nodes[*]} (default $node)"
 exit $status
