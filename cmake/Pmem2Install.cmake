@@ -40,10 +40,19 @@ function(pmem2_api_archive name shared script)
 	string(REPLACE ";" "\n" list "${names}")
 	set(keep ${CMAKE_CURRENT_BINARY_DIR}/${name}.api)
 	file(CONFIGURE OUTPUT ${keep} CONTENT "${list}\n")
+	# The shared target's own objects plus those of the object libraries it takes
+	# as sources ($<TARGET_OBJECTS:x> entries: the core, the common helpers).
+	get_target_property(srcs ${shared} SOURCES)
+	set(objects "$<TARGET_OBJECTS:${shared}>")
+	foreach(s IN LISTS srcs)
+		if(s MATCHES "^\\$<TARGET_OBJECTS:([^>]+)>$")
+			list(APPEND objects "${s}")
+		endif()
+	endforeach()
 	set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}-api.o)
 	set(lib ${CMAKE_CURRENT_BINARY_DIR}/lib${name}.a)
 	add_custom_command(OUTPUT ${lib}
-		COMMAND ${CMAKE_LINKER} -r -o ${obj} "$<TARGET_OBJECTS:${shared}>"
+		COMMAND ${CMAKE_LINKER} -r -o ${obj} "${objects}"
 		COMMAND ${CMAKE_OBJCOPY} --keep-global-symbols=${keep} ${obj}
 		COMMAND ${CMAKE_COMMAND} -E rm -f ${lib}
 		COMMAND ${CMAKE_AR} rcs ${lib} ${obj}
