@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// persistence_checker_test.cpp -- the shipped loop and flag dispatch (MemOps, the
+// generic copier) instantiated with recording store, flush and fence policies. For
+// every combination of the six flags, lengths 0..300 and larger ones, and several
+// misalignments, the log must show at return:
+//   * every byte of [dest, dest+n) stored, and nothing outside it;
+//   * every line written with a temporal store flushed after its last temporal
+//     store (unless NOFLUSH, or BYTE granularity where nothing is flushed);
+//   * an SFENCE after the last NT store and the last flush (unless NODRAIN/NOFLUSH);
+//   * NT stores only in whole aligned registers and only when the flags and the
+//     threshold allow them; no flush of a line outside the range;
+//   * for an 8-byte aligned dest and a length multiple of 8: every store covers
+//     whole aligned 8-byte units (the man page's 8-byte store atomicity).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "pmem2/arch/x86_64/memops.hpp"
+
+namespace {
+
+using namespace pmem2::arch::x86_64;
+
+enum class Ev { Store, Stream, Flush, Fence };
+struct Event {
+	Ev kind;
+	std::uintptr_t addr;
+	std::size_t len;
+};
+std::vector<Event> g_log;
+
+void record(Ev k, const void *p, std::size_t n)
+{
+	g_log.push_back({k, reinterpret_cast<std::uintptr_t>(p), n});
+}
+
+template <std::size_t W> struct RecReg {
+	unsigned char b[W];
+};
+
+// A vector policy of width W that performs every access with memcpy and logs it.
+template <std::size_t W> struct RecVec : VectorBase<RecVec<W>, RecReg<W>, W> {
+	using Reg = RecReg<W>;
+	static Reg load(const char *s)
+	{
+		Reg r;
+		std::memcpy(&r, s, W);
+		return r;
+	}
+	static void store(char *d, Reg v)
+	{
+		std::memcpy(d, &v, W);
+		record(Ev::Store, d, W);
+	}
+	static void stream(char *d, Reg v)
+	{
+		std::memcpy(d, &v, W);
+		record(Ev::Stream, d, W);
+	}
+	static Reg splat(unsigned char c)
+	{
+		Reg r;
+		std::memset(&r, c, W);
+		return r;
+	}
+	static void sfence() { record(Ev::Fence, nullptr, 0); }
+	template <std::size_t K> static void put(char *d, const Chunk<K> &c)
+	{
+		std::memcpy(d, &c, K);
+		record(Ev::Store, d, K);
+	}
+};
+
+struct RecFlush {
+	static constexpr bool kFlushes = true;
+	static constexpr const char *kName = "recording";
+	static void line(const void *p) { record(Ev::Flush, p, kLine); }
+};
+
+using MoveFn = void *(*)(void *, const void *, std::size_t, unsigned);
+using SetFn = void *(*)(void *, int, std::size_t, unsigned);
+
+struct Subject {
+	const char *name;
+	MoveFn move;
+	SetFn set;
+	bool byte;         // BYTE granularity: nothing is flushed
+	bool never_nt;     // the generic copier
+	std::size_t width; // register width of the recording policy
+};
+
+template <std::size_t W, bool Wc, bool Byte> Subject simd(const char *name)
+{
+	using Ops = MemOps<RecVec<W>, RecFlush, Wc, Byte>;
+	return {name, Ops::memmove, Ops::memset, Byte, false, W};
+}
+
+std::vector<Subject> subjects()
+{
+	using Gen = GenericOps<RecVec<8>, RecFlush, false>;
+	using GenByte = GenericOps<RecVec<8>, RecFlush, true>;
+	return {simd<16, false, false>("w16_cache_line"), simd<16, true, false>("w16_wc_cache_line"),
+		simd<32, false, false>("w32_cache_line"), simd<64, false, false>("w64_cache_line"),
+		simd<16, false, true>("w16_byte"), simd<64, false, true>("w64_byte"),
+		{"generic_cache_line", Gen::memmove, Gen::memset, false, true, 8},
+		{"generic_byte", GenByte::memmove, GenByte::memset, true, true, 8}};
+}
+
+// Replays the log of one call on [d, d+n) and returns the first violation, or "".
+std::string check(const Subject &s, std::uintptr_t d, std::size_t n, unsigned flags, bool is_set)
+{
+	const bool noflush = flags & PMEM2_F_MEM_NOFLUSH;
+	const bool nodrain = flags & PMEM2_F_MEM_NODRAIN;
+	const bool atomic8 = d % 8 == 0 && n % 8 == 0;
+	// Which strategy the flags allow; NT stores appear only where NT is allowed.
+	const Strategy st = s.byte ? byte_strategy(flags) : cache_line_strategy(flags, n, g_movnt_threshold);
+	const bool nt_allowed = st == Strategy::NonTemporal && !s.never_nt;
+
+	// Per line from d's line on: temporally stored since its last flush.
+	const std::uintptr_t line0 = d & ~(kLine - 1);
+	std::vector<char> dirty((n + 2 * kLine) / kLine + 1, 0);
+	std::vector<bool> covered(n, false);
+	std::size_t last_persistent_op = 0; // index+1 of the last NT store or flush
+	std::size_t last_fence = 0;
+	(void)is_set;
+	for (std::size_t i = 0; i < g_log.size(); ++i) {
+		const Event &e = g_log[i];
+		switch (e.kind) {
+		case Ev::Store:
+		case Ev::Stream: {
+			if (e.addr < d || e.addr + e.len > d + n)
+				return "store outside the range at +" + std::to_string(e.addr - d);
+			if (atomic8 && (e.addr % 8 != 0 || e.len % 8 != 0))
+				return "store splits an aligned 8-byte unit at +" + std::to_string(e.addr - d) +
+					" len " + std::to_string(e.len);
+			for (std::size_t k = 0; k < e.len; ++k)
+				covered[e.addr - d + k] = true;
+			const std::uintptr_t first = e.addr & ~(kLine - 1);
+			const std::uintptr_t last = (e.addr + e.len - 1) & ~(kLine - 1);
+			if (e.kind == Ev::Stream) {
+				if (!nt_allowed)
+					return "NT store where the flags ask for temporal stores";
+				if (e.addr % s.width != 0 || e.len != s.width)
+					return "NT store not one aligned register";
+				last_persistent_op = i + 1;
+			} else {
+				for (std::uintptr_t l = first; l <= last; l += kLine)
+					dirty[(l - line0) / kLine] = 1;
+			}
+			break;
+		}
+		case Ev::Flush:
+			if (noflush || s.byte)
+				return "flush although nothing needs flushing";
+			if (e.addr % kLine != 0)
+				return "flush address not line aligned";
+			if (e.addr + kLine <= (d & ~(kLine - 1)) || e.addr >= d + n)
+				return "flush of a line outside the range";
+			dirty[(e.addr - line0) / kLine] = 0;
+			last_persistent_op = i + 1;
+			break;
+		case Ev::Fence:
+			last_fence = i + 1;
+			break;
+		}
+	}
+	for (std::size_t k = 0; k < n; ++k)
+		if (!covered[k])
+			return "byte +" + std::to_string(k) + " never stored";
+	if (!noflush && !s.byte)
+		for (std::size_t l = 0; l < dirty.size(); ++l)
+			if (dirty[l])
+				return "line " + std::to_string(l) + " of the range stored but not flushed";
+	if (!nodrain && !noflush) {
+		if (last_fence == 0 || last_fence < last_persistent_op)
+			return "no SFENCE after the last NT store / flush";
+		if (s.byte && n != 0 && last_fence != g_log.size())
+			return "BYTE: stores after the last SFENCE";
+	}
+	if (noflush || nodrain)
+		if (!g_log.empty() && g_log.back().kind == Ev::Fence && !(flags & PMEM2_F_MEM_WC) && !nt_allowed)
+			return "a drain although NODRAIN/NOFLUSH";
+	return "";
+}
+
+std::vector<std::size_t> lengths()
+{
+	std::vector<std::size_t> v;
+	for (std::size_t n = 0; n <= 300; ++n)
+		v.push_back(n);
+	for (std::size_t n : {511, 512, 513, 767, 768, 769, 1000, 2048, 4096 + 130})
+		v.push_back(n);
+	return v;
+}
+
+TEST(PersistenceChecker, EveryFlagCombinationLeavesEveryLineFlushedAndFenced)
+{
+	std::vector<unsigned char> buf(3 * 4096 + 256), src(4096 + 256 + 64);
+	for (std::size_t i = 0; i < src.size(); ++i)
+		src[i] = static_cast<unsigned char>(i * 7 + 1);
+	auto base = (reinterpret_cast<std::uintptr_t>(buf.data()) + 4095) & ~std::uintptr_t(4095);
+	std::size_t checked = 0;
+	const std::vector<std::size_t> all_lengths = lengths();
+	const std::vector<std::size_t> probe_lengths = {0, 1, 7, 8, 16, 56, 63, 64, 65, 120, 128, 200, 255, 256, 257,
+		300, 768, 4096 + 130};
+	for (const Subject &s : subjects()) {
+		for (unsigned flags = 0; flags < 64; ++flags) {
+			for (std::size_t mis : {0, 37, 8, 24, 1, 63}) {
+				for (std::size_t n : (mis == 0 || mis == 37) ? all_lengths : probe_lengths) {
+					char *d = reinterpret_cast<char *>(base + mis);
+					for (int op = 0; op < 2; ++op) {
+						g_log.clear();
+						if (op == 0)
+							s.move(d, src.data() + (mis * 3) % 64, n, flags);
+						else
+							s.set(d, 0x5a, n, flags);
+						const std::string why = check(s, reinterpret_cast<std::uintptr_t>(d), n, flags, op);
+						ASSERT_EQ(why, "") << s.name << (op ? " memset" : " memmove") << " flags=" << flags
+								   << " mis=" << mis << " n=" << n;
+						if (op == 0) {
+							ASSERT_EQ(std::memcmp(d, src.data() + (mis * 3) % 64, n), 0);
+						}
+						++checked;
+					}
+				}
+			}
+		}
+	}
+	std::printf("checked %zu calls\n", checked);
+}
+
+// Overlapping moves go through the same policies; the backward direction must obey
+// the same rules.
+TEST(PersistenceChecker, OverlappingMovesToo)
+{
+	std::vector<unsigned char> buf(4 * 4096);
+	auto base = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(buf.data()) + 4095) & ~std::uintptr_t(4095));
+	for (const Subject &s : subjects()) {
+		for (unsigned flags : {0u, unsigned(PMEM2_F_MEM_NONTEMPORAL), unsigned(PMEM2_F_MEM_TEMPORAL),
+			     unsigned(PMEM2_F_MEM_NODRAIN)}) {
+			for (long shift : {-100L, -5L, 5L, 100L}) {
+				for (std::size_t n : {std::size_t(70), std::size_t(300), std::size_t(1500)}) {
+					char *d = base + 1024 + 3;
+					g_log.clear();
+					s.move(d, d + shift, n, flags);
+					const std::string why = check(s, reinterpret_cast<std::uintptr_t>(d), n, flags, false);
+					ASSERT_EQ(why, "") << s.name << " flags=" << flags << " shift=" << shift << " n=" << n;
+				}
+			}
+		}
+	}
+}
+
+// A checker that cannot fail proves nothing: a loop without the flush, and one that
+// forgets the fence, must be caught.
+TEST(PersistenceChecker, CatchesAMissingFlushAndAMissingFence)
+{
+	std::vector<unsigned char> buf(8192), src(1024, 3);
+	char *d = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(buf.data()) + 4095) & ~std::uintptr_t(4095));
+	const Subject s = simd<16, false, false>("w16");
+
+	g_log.clear();
+	Loop<RecVec<16>, Temporal, FlushNone>::move(d, reinterpret_cast<char *>(src.data()), 200);
+	RecVec<16>::sfence();
+	EXPECT_NE(check(s, reinterpret_cast<std::uintptr_t>(d), 200, PMEM2_F_MEM_TEMPORAL, false), "");
+
+	g_log.clear();
+	Loop<RecVec<16>, NonTemporal<false>, RecFlush>::move(d, reinterpret_cast<char *>(src.data()), 512);
+	EXPECT_NE(check(s, reinterpret_cast<std::uintptr_t>(d), 512, PMEM2_F_MEM_NONTEMPORAL, false), "");
+
+	g_log.clear();
+	s.move(d + 4, src.data(), 512, PMEM2_F_MEM_TEMPORAL); // temporal: no NT allowed...
+	g_log.push_back({Ev::Stream, reinterpret_cast<std::uintptr_t>(d + 64), 16});
+	EXPECT_NE(check(s, reinterpret_cast<std::uintptr_t>(d + 4), 512, PMEM2_F_MEM_TEMPORAL, false), "");
+}
+
+} // namespace

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// select_test.cpp -- the load-time choice: CPUID features and the PMEM_* knobs
+// (names, exact "1"/"0" matching, precedence) and the per-granularity flag strategy.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "pmem2/arch/data_path.hpp"
+#include "pmem2/arch/x86_64/select.hpp"
+#include "pmem2/persist/granularity_ops.hpp"
+
+namespace {
+
+using namespace pmem2::arch::x86_64;
+
+// A fake environment for decide(); one at a time (tests run sequentially).
+std::map<std::string, std::string> g_env;
+
+std::optional<std::string_view> fake_env(const char *name)
+{
+	auto it = g_env.find(name);
+	if (it == g_env.end())
+		return std::nullopt;
+	return std::string_view(it->second);
+}
+
+CpuFeatures full_amd()
+{
+	CpuFeatures f;
+	f.clflush = f.clflushopt = f.clwb = true;
+	f.avx = f.avx2 = f.avx512f = true;
+	return f;
+}
+
+Choice decide_with(const CpuFeatures &cpu, std::map<std::string, std::string> env)
+{
+	g_env = std::move(env);
+	return decide(cpu, fake_env);
+}
+
+TEST(Select, DefaultsOnFullCpu)
+{
+	const Choice c = decide_with(full_amd(), {});
+	EXPECT_EQ(c.copy, CopyKind::Avx512f);
+	EXPECT_EQ(c.flush, FlushKind::Clwb);
+	EXPECT_EQ(c.movnt_threshold, 256u);
+	EXPECT_FALSE(c.wc_workaround); // not GenuineIntel
+	CpuFeatures intel = full_amd();
+	intel.genuine_intel = true;
+	EXPECT_TRUE(decide_with(intel, {}).wc_workaround);
+}
+
+TEST(Select, FlushInstructionKnobsMatchExactlyOne)
+{
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_CLWB", "1"}}).flush, FlushKind::Clflushopt);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_CLWB", "yes"}}).flush, FlushKind::Clwb);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_CLWB", "1 "}}).flush, FlushKind::Clwb);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_CLFLUSHOPT", "1"}}).flush, FlushKind::Clwb);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_CLWB", "1"}, {"PMEM_NO_CLFLUSHOPT", "1"}}).flush,
+		FlushKind::Clflush);
+	CpuFeatures old = full_amd();
+	old.clwb = false;
+	EXPECT_EQ(decide_with(old, {}).flush, FlushKind::Clflushopt);
+	old.clflushopt = false;
+	EXPECT_EQ(decide_with(old, {}).flush, FlushKind::Clflush);
+}
+
+TEST(Select, IsaKnobs)
+{
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_AVX512F", "0"}}).copy, CopyKind::Avx2);
+	// AVX-512F is chosen independently of PMEM_AVX, as in the reference.
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_AVX", "0"}}).copy, CopyKind::Avx512f);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_AVX", "0"}, {"PMEM_AVX512F", "0"}}).copy, CopyKind::Sse2);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_AVX512F", "no"}}).copy, CopyKind::Avx512f);
+	CpuFeatures no512 = full_amd();
+	no512.avx512f = false;
+	EXPECT_EQ(decide_with(no512, {}).copy, CopyKind::Avx2);
+	// The XCR0 check lives in cpu_features(): a CPU whose OS does not save YMM
+	// reports avx = avx2 = false and gets SSE2.
+	CpuFeatures no_ymm = no512;
+	no_ymm.avx = no_ymm.avx2 = false;
+	EXPECT_EQ(decide_with(no_ymm, {}).copy, CopyKind::Sse2);
+}
+
+TEST(Select, Movdir64bIsOptInAndNeedsTheCpuBit)
+{
+	CpuFeatures spr = full_amd();
+	spr.movdir64b = true;
+	EXPECT_EQ(decide_with(spr, {}).copy, CopyKind::Avx512f);
+	EXPECT_EQ(decide_with(spr, {{"PMEM_MOVDIR64B", "0"}}).copy, CopyKind::Avx512f);
+	Choice c = decide_with(spr, {{"PMEM_MOVDIR64B", "1"}});
+	EXPECT_EQ(c.copy, CopyKind::Movdir64b);
+	EXPECT_EQ(c.movdir64b_base, CopyKind::Avx512f);
+	EXPECT_EQ(decide_with(spr, {{"PMEM_MOVDIR64B", "yes"}}).copy, CopyKind::Movdir64b);
+	c = decide_with(spr, {{"PMEM_MOVDIR64B", "1"}, {"PMEM_AVX512F", "0"}});
+	EXPECT_EQ(c.copy, CopyKind::Movdir64b);
+	EXPECT_EQ(c.movdir64b_base, CopyKind::Avx2);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_MOVDIR64B", "1"}}).copy, CopyKind::Avx512f);
+}
+
+TEST(Select, NoMovntGivesGenericOrLibc)
+{
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}}).copy, CopyKind::Generic);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "2"}}).copy, CopyKind::Avx512f);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}, {"PMEM_NO_GENERIC_MEMCPY", "1"}}).copy,
+		CopyKind::Libc);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}, {"PMEM_NO_GENERIC_MEMCPY", "7"}}).copy,
+		CopyKind::Libc);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}, {"PMEM_NO_GENERIC_MEMCPY", "0"}}).copy,
+		CopyKind::Generic);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}, {"PMEM_NO_GENERIC_MEMCPY", "x"}}).copy,
+		CopyKind::Generic);
+	// Only under PMEM_NO_MOVNT.
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_NO_GENERIC_MEMCPY", "1"}}).copy, CopyKind::Avx512f);
+}
+
+TEST(Select, MovntThresholdParsesLikeAtoll)
+{
+	EXPECT_EQ(parse_movnt_threshold(std::nullopt), 256u);
+	EXPECT_EQ(parse_movnt_threshold("1024"), 1024u);
+	EXPECT_EQ(parse_movnt_threshold("0"), 0u);
+	EXPECT_EQ(parse_movnt_threshold("-5"), 256u);
+	EXPECT_EQ(parse_movnt_threshold("abc"), 0u);
+	EXPECT_EQ(parse_movnt_threshold("12abc"), 12u);
+	EXPECT_EQ(parse_movnt_threshold(" 64"), 64u);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM_MOVNT_THRESHOLD", "4096"}}).movnt_threshold, 4096u);
+}
+
+TEST(Select, WcWorkaroundOverride)
+{
+	EXPECT_TRUE(decide_with(full_amd(), {{"PMEM_WC_WORKAROUND", "1"}}).wc_workaround);
+	CpuFeatures intel = full_amd();
+	intel.genuine_intel = true;
+	EXPECT_FALSE(decide_with(intel, {{"PMEM_WC_WORKAROUND", "0"}}).wc_workaround);
+	EXPECT_TRUE(decide_with(intel, {{"PMEM_WC_WORKAROUND", "off"}}).wc_workaround);
+	EXPECT_FALSE(decide_with(full_amd(), {{"PMEM_WC_WORKAROUND", "yes"}}).wc_workaround);
+}
+
+TEST(Select, CacheLineStrategyPrecedence)
+{
+	constexpr std::size_t t = 256;
+	EXPECT_EQ(cache_line_strategy(kFNoFlush | kFNonTemporal, 4096, t), Strategy::TemporalNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFWc | kFTemporal, 8, t), Strategy::NonTemporal);
+	EXPECT_EQ(cache_line_strategy(kFNonTemporal | kFWb, 8, t), Strategy::NonTemporal);
+	EXPECT_EQ(cache_line_strategy(kFWb, 1 << 20, t), Strategy::TemporalFlush);
+	EXPECT_EQ(cache_line_strategy(kFTemporal, 1 << 20, t), Strategy::TemporalFlush);
+	EXPECT_EQ(cache_line_strategy(0, 255, t), Strategy::TemporalFlush);
+	EXPECT_EQ(cache_line_strategy(0, 256, t), Strategy::NonTemporal);
+	EXPECT_EQ(cache_line_strategy(kFNoDrain, 256, t), Strategy::NonTemporal);
+	EXPECT_EQ(cache_line_strategy(0, 1, 0), Strategy::NonTemporal);
+}
+
+TEST(Select, ByteStrategyIgnoresThresholdAndWc)
+{
+	EXPECT_EQ(byte_strategy(0), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(kFWc), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(kFNonTemporal), Strategy::NonTemporal);
+	EXPECT_EQ(byte_strategy(kFNonTemporal | kFNoFlush), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(kFTemporal), Strategy::TemporalNoFlush);
+	EXPECT_FALSE(needs_drain(kFNoDrain));
+	EXPECT_FALSE(needs_drain(kFNoFlush));
+	EXPECT_TRUE(needs_drain(kFNonTemporal | kFWb));
+}
+
+TEST(Select, LoadTimeTableIsStableAndMatchesTheChoice)
+{
+	const auto &dp = pmem2::arch::data_path();
+	EXPECT_EQ(&dp, &pmem2::arch::data_path());
+	const Choice &c = load_time_choice();
+	const pmem2::arch::DataPath built = build(c);
+	EXPECT_EQ(dp.cache_line.memmove, built.cache_line.memmove);
+	EXPECT_EQ(dp.cache_line.memset, built.cache_line.memset);
+	EXPECT_EQ(dp.byte.memmove, built.byte.memmove);
+	EXPECT_EQ(dp.cache_line.persist, built.cache_line.persist);
+	EXPECT_STREQ(dp.copy_name, built.copy_name);
+	EXPECT_EQ(g_movnt_threshold, c.movnt_threshold);
+	EXPECT_TRUE(runnable(c, cpu_features()));
+	// The persist module hands out exactly these pointers.
+	EXPECT_EQ(pmem2::persist::ops_for(pmem2::Granularity::CacheLine).memmove, dp.cache_line.memmove);
+	EXPECT_EQ(pmem2::persist::ops_for(pmem2::Granularity::Byte).memset, dp.byte.memset);
+}
+
+TEST(Select, CpuProbeIsConsistent)
+{
+	const CpuFeatures &f = cpu_features();
+	EXPECT_TRUE(f.clflush); // every x86-64 CPU
+	EXPECT_TRUE(!f.avx2 || f.avx);
+	EXPECT_TRUE(!f.avx512f || f.avx);
+}
+
+} // namespace
