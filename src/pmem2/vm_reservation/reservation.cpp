@@ -117,7 +117,7 @@ Status Reservation::destroy(Reservation *rsv)
 		if (!rsv->slots_.empty())
 			return fail(PMEM2_E_VM_RESERVATION_NOT_EMPTY,
 				    "the reservation still holds %zu mapping(s), the first at %p", rsv->slots_.size(),
-				    as_ptr(rsv->slots_.begin()->first));
+				    as_ptr(rsv->slots_.first().key()));
 		// Unmapping the whole real range returns the alignment slack too
 		// (the reference left it mapped).
 		if (::munmap(rsv->real_.addr(), rsv->real_.size()) != 0)
@@ -197,9 +197,9 @@ Status Reservation::shrink(std::size_t offset, std::size_t size)
 	const std::uintptr_t begin = addr_ + offset;
 	const std::uintptr_t end = begin + size;
 	auto hit = first_intersecting(begin, end);
-	if (hit != slots_.end())
+	if (hit.valid())
 		return fail(PMEM2_E_VM_RESERVATION_NOT_EMPTY, "[%zu, +%zu) still holds the mapping at %p", offset,
-			    size, as_ptr(hit->first));
+			    size, as_ptr(hit.key()));
 
 	const std::uintptr_t real_begin = reinterpret_cast<std::uintptr_t>(real_.addr());
 	const std::uintptr_t real_end = real_begin + real_.size();
@@ -220,17 +220,26 @@ Status Reservation::shrink(std::size_t offset, std::size_t size)
 	return {};
 }
 
-Reservation::Tree::const_iterator Reservation::first_intersecting(std::uintptr_t begin, std::uintptr_t end) const
+Reservation::Tree::Iter Reservation::first_intersecting(std::uintptr_t begin, std::uintptr_t end) const
 {
-	auto it = slots_.upper_bound(begin);
-	if (it != slots_.begin()) {
-		auto prev = std::prev(it);
-		if (prev->second.end > begin)
-			return prev;
-	}
-	if (it != slots_.end() && it->first < end)
+	// Slots never overlap, so only the one starting at or before `begin` can
+	// reach into [begin, end) from the left; any other starts inside it.
+	auto it = slots_.at_or_before(begin);
+	if (it.valid() && it.value().end > begin)
 		return it;
-	return slots_.end();
+	it = slots_.upper_bound(begin);
+	if (it.valid() && it.key() < end)
+		return it;
+	return Tree::none();
+}
+
+Result<map::Map *> Reservation::first_live(Tree::Iter it, std::uintptr_t end, const char *what) const
+{
+	// Skips slots still being placed or removed; at most one per concurrent caller.
+	for (; it.valid() && it.key() < end; it.next())
+		if (it.value().state == State::Live)
+			return it.value().map;
+	return not_found(what);
 }
 
 Result<map::Map *> Reservation::find(std::size_t offset, std::size_t len) const
@@ -241,54 +250,36 @@ Result<map::Map *> Reservation::find(std::size_t offset, std::size_t len) const
 	const std::uintptr_t begin = offset > kMaxAddr - addr_ ? kMaxAddr : addr_ + offset;
 	const std::size_t span = len ? len : 1;
 	const std::uintptr_t end = span > kMaxAddr - begin ? kMaxAddr : begin + span;
-	// Slots never overlap, so only the one starting at or before `begin` can
-	// reach into the query from the left; the rest start inside it, in order.
-	auto it = slots_.upper_bound(begin);
-	if (it != slots_.begin() && std::prev(it)->second.end > begin)
-		--it;
-	for (; it != slots_.end() && it->first < end; ++it)
-		if (it->second.state == State::Live)
-			return it->second.map;
-	return not_found("in the given range of the reservation");
+	return first_live(first_intersecting(begin, end), end, "in the given range of the reservation");
 }
 
 Result<map::Map *> Reservation::find_next(const map::Map &m) const
 {
 	std::shared_lock guard(lock_);
-	for (auto it = slots_.upper_bound(m.begin()); it != slots_.end(); ++it)
-		if (it->second.state == State::Live)
-			return it->second.map;
-	return not_found("after the given one");
-}
-
-Result<map::Map *> Reservation::find_prev(const map::Map &m) const
-{
-	std::shared_lock guard(lock_);
-	for (auto it = slots_.lower_bound(m.begin()); it != slots_.begin();) {
-		--it;
-		if (it->second.state == State::Live)
-			return it->second.map;
-	}
-	return not_found("before the given one");
+	return first_live(slots_.upper_bound(m.begin()), kMaxAddr, "after the given one");
 }
 
 Result<map::Map *> Reservation::find_first() const
 {
 	std::shared_lock guard(lock_);
-	for (auto it = slots_.begin(); it != slots_.end(); ++it)
-		if (it->second.state == State::Live)
-			return it->second.map;
-	return not_found("in the reservation");
+	return first_live(slots_.first(), kMaxAddr, "in the reservation");
+}
+
+Result<map::Map *> Reservation::find_prev(const map::Map &m) const
+{
+	std::shared_lock guard(lock_);
+	for (auto it = slots_.before(m.begin()); it.valid(); it.prev())
+		if (it.value().state == State::Live)
+			return it.value().map;
+	return not_found("before the given one");
 }
 
 Result<map::Map *> Reservation::find_last() const
 {
 	std::shared_lock guard(lock_);
-	for (auto it = slots_.end(); it != slots_.begin();) {
-		--it;
-		if (it->second.state == State::Live)
-			return it->second.map;
-	}
+	for (auto it = slots_.last(); it.valid(); it.prev())
+		if (it.value().state == State::Live)
+			return it.value().map;
 	return not_found("in the reservation");
 }
 
@@ -298,7 +289,6 @@ Status Reservation::insert(std::size_t offset, std::size_t length, std::size_t a
 	const std::size_t page = common::page_size();
 	std::uintptr_t begin;
 	std::size_t reserved;
-	Tree::iterator slot;
 	{
 		std::unique_lock guard(lock_);
 		if (offset % page != 0)
@@ -316,11 +306,11 @@ Status Reservation::insert(std::size_t offset, std::size_t length, std::size_t a
 				    as_ptr(begin), offset, alignment);
 		const std::uintptr_t end = begin + (length ? length : 1);
 		auto hit = first_intersecting(begin, end);
-		if (hit != slots_.end())
+		if (hit.valid())
 			return fail(PMEM2_E_MAPPING_EXISTS,
 				    "reservation offset %zu is occupied by the mapping at %p", offset,
-				    as_ptr(hit->first));
-		slot = slots_.emplace(begin, Slot{end, &m, State::Placing}).first;
+				    as_ptr(hit.key()));
+		slots_.insert(begin, Slot{end, &m, State::Placing});
 	}
 
 	// The claimed slot keeps everyone else off the range while mmap runs.
@@ -331,34 +321,34 @@ Status Reservation::insert(std::size_t offset, std::size_t length, std::size_t a
 		Status restored = restore_placeholder(begin, reserved);
 		std::unique_lock guard(lock_);
 		if (restored)
-			slots_.erase(slot);
+			slots_.erase(begin);
 		else
-			slot->second.map = nullptr; // m is about to be destroyed by the caller
+			slots_.find(begin).value().map = nullptr; // m is about to be destroyed by the caller
 		return st;
 	}
+	// The slot is still where it was put: only its owner can drop a claimed slot.
 	std::unique_lock guard(lock_);
-	slot->second.state = State::Live;
+	slots_.find(begin).value().state = State::Live;
 	return {};
 }
 
 Status Reservation::remove(map::Map &m)
 {
-	Tree::iterator slot;
 	{
 		std::unique_lock guard(lock_);
-		slot = slots_.find(m.begin());
-		if (slot == slots_.end() || slot->second.map != &m || slot->second.state != State::Live)
+		auto slot = slots_.find(m.begin());
+		if (!slot.valid() || slot.value().map != &m || slot.value().state != State::Live)
 			return fail(PMEM2_E_MAPPING_NOT_FOUND, "mapping at %p is not in this reservation", m.addr);
-		slot->second.state = State::Removing;
+		slot.value().state = State::Removing;
 	}
 	// Still claimed, so no insert can target the range while it is replaced.
 	Status st = restore_placeholder(m.begin(), m.reserved_length);
 	std::unique_lock guard(lock_);
 	if (!st) {
-		slot->second.state = State::Live;
+		slots_.find(m.begin()).value().state = State::Live;
 		return st;
 	}
-	slots_.erase(slot);
+	slots_.erase(m.begin());
 	return {};
 }
 

@@ -6,12 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <shared_mutex>
 
 #include "common/posix.hpp"
 #include "common/result.hpp"
+#include "pmem2/vm_reservation/bplus_tree.hpp"
 
 namespace pmem2::map {
 struct Map;
@@ -101,12 +101,15 @@ private:
 		map::Map *map;
 		State state;
 	};
-	using Tree = std::map<std::uintptr_t, Slot>; // keyed by start; slots never overlap
+	using Tree = BPlusTree<std::uintptr_t, Slot>; // keyed by start; slots never overlap
 
 	Reservation(common::MappedRange real, std::uintptr_t addr, std::size_t size, std::size_t huge_align);
 
-	// The lowest slot (in any state) intersecting [begin, end), or slots_.end(). Lock held.
-	Tree::const_iterator first_intersecting(std::uintptr_t begin, std::uintptr_t end) const;
+	// The lowest slot (in any state) intersecting [begin, end), or an invalid
+	// position. Lock held.
+	Tree::Iter first_intersecting(std::uintptr_t begin, std::uintptr_t end) const;
+	// The lowest live slot intersecting [begin, end). Lock held.
+	common::Result<map::Map *> first_live(Tree::Iter it, std::uintptr_t end, const char *what) const;
 
 	mutable std::shared_mutex lock_;
 	Tree slots_;
