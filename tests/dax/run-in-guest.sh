@@ -21,7 +21,7 @@
 #   env: SMP (default 2), QEMU_EXTRA (extra qemu args), APPEND_EXTRA (extra kernel args)
 #
 # The program runs as root (PID 1's child) with cwd /test; busybox, ndctl, daxctl,
-# mkfs.ext4, mkfs.xfs, xfs_io, daxtest and the helper `dax-setup fsdax|devdax|raw`
+# mkfs.ext4, mkfs.xfs, xfs_io and the helper `dax-setup fsdax|devdax|raw`
 # are on PATH.  Its stdout+stderr come back on this script's stdout (through a second
 # UART, so kernel messages do not mix in); the kernel console goes to $RUNDIR/console.log.
 # Exit status: the program's exit status; 124 = timeout; 125 = guest never reported.
