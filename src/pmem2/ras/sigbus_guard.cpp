@@ -37,9 +37,12 @@ void pass_on(int sig, siginfo_t *info, void *uctx)
 		prev.sa_sigaction(sig, info, uctx);
 		return;
 	}
-	if (prev.sa_handler == SIG_IGN)
-		return; // a fault SIGBUS that is ignored is forced to the default by the kernel
-	if (prev.sa_handler == SIG_DFL) {
+	const bool from_fault = info != nullptr && info->si_code > 0;
+	if (prev.sa_handler == SIG_IGN && !from_fault)
+		return; // a SIGBUS sent by kill() is simply ignored
+	// A fault cannot be ignored: returning would re-run the faulting access forever,
+	// so an ignored fault SIGBUS ends the process as the kernel would end it.
+	if (prev.sa_handler == SIG_DFL || prev.sa_handler == SIG_IGN) {
 		// Default action: terminate with SIGBUS as if we had never been installed.
 		struct sigaction dfl = {};
 		dfl.sa_handler = SIG_DFL;
