@@ -42,21 +42,25 @@ void expect_lookups(const Tree &t, const Oracle &o, std::uint64_t k)
 	auto lb = o.lower_bound(k);
 	auto tlb = t.lower_bound(k);
 	ASSERT_EQ(tlb.valid(), lb != o.end());
-	if (tlb.valid())
+	if (tlb.valid()) {
 		ASSERT_EQ(tlb.key(), lb->first);
+	}
 	auto ub = o.upper_bound(k);
 	auto tub = t.upper_bound(k);
 	ASSERT_EQ(tub.valid(), ub != o.end());
-	if (tub.valid())
+	if (tub.valid()) {
 		ASSERT_EQ(tub.key(), ub->first);
+	}
 	auto tb = t.before(k);
 	ASSERT_EQ(tb.valid(), lb != o.begin());
-	if (tb.valid())
+	if (tb.valid()) {
 		ASSERT_EQ(tb.key(), std::prev(lb)->first);
+	}
 	auto tab = t.at_or_before(k);
 	ASSERT_EQ(tab.valid(), ub != o.begin());
-	if (tab.valid())
+	if (tab.valid()) {
 		ASSERT_EQ(tab.key(), std::prev(ub)->first);
+	}
 	auto tf = t.find(k);
 	ASSERT_EQ(tf.valid(), o.count(k) == 1);
 }
