@@ -277,6 +277,35 @@ TEST_P(Variants, SetEveryLengthAndMisalignment)
 			ASSERT_TRUE(ck.set(dm, n));
 }
 
+// The long NOFLUSH range (NT without flush) and the libc range, in both directions.
+TEST_P(Variants, LongCopiesAndSets)
+{
+	const std::size_t big = kNoFlushNtMin + 4096;
+	std::vector<unsigned char> mem(2 * big + 4096), expect;
+	for (std::size_t i = 0; i < mem.size(); ++i)
+		mem[i] = static_cast<unsigned char>(i * 13 + i / 251);
+	const std::vector<unsigned char> pristine = mem;
+	const Call calls[] = {{false, PMEM2_F_MEM_NOFLUSH}, {false, 0}, {false, PMEM2_F_MEM_TEMPORAL}, {true, 0}};
+	for (const Call &c : calls) {
+		for (std::size_t n : {kNoFlushLibcMin + 1, kNoFlushNtMin + 77}) {
+			for (long shift : {long(big) + 5, 3L, -3L}) {
+				const std::size_t doff = 1031 + (shift < 0 ? 64 : 0);
+				mem = pristine;
+				expect = pristine;
+				std::memmove(expect.data() + doff, expect.data() + doff + shift, n);
+				(c.byte ? dp_.byte.memmove : dp_.cache_line.memmove)(mem.data() + doff, mem.data() + doff + shift, n,
+					c.flags);
+				ASSERT_TRUE(mem == expect) << "move flags=" << c.flags << " n=" << n << " shift=" << shift;
+			}
+			mem = pristine;
+			expect = pristine;
+			std::memset(expect.data() + 77, 0x3c, n);
+			(c.byte ? dp_.byte.memset : dp_.cache_line.memset)(mem.data() + 77, 0x3c, n, c.flags);
+			ASSERT_TRUE(mem == expect) << "set flags=" << c.flags << " n=" << n;
+		}
+	}
+}
+
 TEST_P(Variants, SameAddressAndZeroLengthStoreNothing)
 {
 	Arena a;

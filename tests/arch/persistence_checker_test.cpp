@@ -42,6 +42,7 @@ template <std::size_t W> struct RecReg {
 // A vector policy of width W that performs every access with memcpy and logs it.
 template <std::size_t W> struct RecVec : VectorBase<RecVec<W>, RecReg<W>, W> {
 	using Reg = RecReg<W>;
+	static constexpr bool kLibcAllowed = false;
 	static Reg load(const char *s)
 	{
 		Reg r;
@@ -114,8 +115,9 @@ std::string check(const Subject &s, std::uintptr_t d, std::size_t n, unsigned fl
 	const bool nodrain = flags & PMEM2_F_MEM_NODRAIN;
 	const bool atomic8 = d % 8 == 0 && n % 8 == 0;
 	// Which strategy the flags allow; NT stores appear only where NT is allowed.
-	const Strategy st = s.byte ? byte_strategy(flags) : cache_line_strategy(flags, n, g_movnt_threshold);
-	const bool nt_allowed = st == Strategy::NonTemporal && !s.never_nt;
+	const Strategy st = s.byte ? byte_strategy(flags, n) : cache_line_strategy(flags, n, g_movnt_threshold);
+	const bool nt_nofence = st == Strategy::NonTemporalNoFlush;
+	const bool nt_allowed = (st == Strategy::NonTemporal || nt_nofence) && !s.never_nt;
 
 	// Per line from d's line on: temporally stored since its last flush.
 	const std::uintptr_t line0 = d & ~(kLine - 1);
@@ -172,6 +174,9 @@ std::string check(const Subject &s, std::uintptr_t d, std::size_t n, unsigned fl
 		for (std::size_t l = 0; l < dirty.size(); ++l)
 			if (dirty[l])
 				return "line " + std::to_string(l) + " of the range stored but not flushed";
+	// NT stores of a NOFLUSH copy are still fenced, for plain-memcpy ordering.
+	if (nt_nofence && !s.never_nt && n != 0 && (last_fence == 0 || last_fence < last_persistent_op))
+		return "NOFLUSH NT copy without a closing SFENCE";
 	if (!nodrain && !noflush) {
 		if (last_fence == 0 || last_fence < last_persistent_op)
 			return "no SFENCE after the last NT store / flush";
@@ -189,7 +194,7 @@ std::vector<std::size_t> lengths()
 	std::vector<std::size_t> v;
 	for (std::size_t n = 0; n <= 300; ++n)
 		v.push_back(n);
-	for (std::size_t n : {511, 512, 513, 767, 768, 769, 1000, 2048, 4096 + 130})
+	for (std::size_t n : {511, 512, 513, 767, 768, 769, 1000, 2048, 4095, 4096, 4096 + 130})
 		v.push_back(n);
 	return v;
 }
@@ -246,6 +251,30 @@ TEST(PersistenceChecker, OverlappingMovesToo)
 					s.move(d, d + shift, n, flags);
 					const std::string why = check(s, reinterpret_cast<std::uintptr_t>(d), n, flags, false);
 					ASSERT_EQ(why, "") << s.name << " flags=" << flags << " shift=" << shift << " n=" << n;
+				}
+			}
+		}
+	}
+}
+
+// Long NOFLUSH copies (NT stores without flush, closing SFENCE) and the libc range
+// (logged as our temporal loop in the recording policies).
+TEST(PersistenceChecker, LongNoFlushCopies)
+{
+	std::vector<unsigned char> dst(kNoFlushNtMin + 8192), src(kNoFlushNtMin + 256, 9);
+	char *d = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(dst.data()) + 4095) & ~std::uintptr_t(4095));
+	for (const Subject &s : subjects()) {
+		for (unsigned flags : {unsigned(PMEM2_F_MEM_NOFLUSH), unsigned(PMEM2_F_MEM_NOFLUSH | PMEM2_F_MEM_NODRAIN), 0u}) {
+			for (std::size_t n : {kNoFlushLibcMin, kNoFlushLibcMin * 5 + 3, kNoFlushNtMin, kNoFlushNtMin + 77}) {
+				for (std::size_t mis : {0, 3}) {
+					g_log.clear();
+					s.move(d + mis, src.data() + 1, n, flags);
+					EXPECT_EQ(check(s, reinterpret_cast<std::uintptr_t>(d + mis), n, flags, false), "")
+						<< s.name << " move flags=" << flags << " n=" << n;
+					g_log.clear();
+					s.set(d + mis, 1, n, flags);
+					EXPECT_EQ(check(s, reinterpret_cast<std::uintptr_t>(d + mis), n, flags, true), "")
+						<< s.name << " set flags=" << flags << " n=" << n;
 				}
 			}
 		}

@@ -140,7 +140,10 @@ TEST(Select, WcWorkaroundOverride)
 TEST(Select, CacheLineStrategyPrecedence)
 {
 	constexpr std::size_t t = 256;
-	EXPECT_EQ(cache_line_strategy(kFNoFlush | kFNonTemporal, 4096, t), Strategy::TemporalNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush | kFNonTemporal, 4095, t), Strategy::TemporalNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush | kFTemporal, 4096, t), Strategy::LibcNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, kNoFlushNtMin - 1, t), Strategy::LibcNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, kNoFlushNtMin, t), Strategy::NonTemporalNoFlush);
 	EXPECT_EQ(cache_line_strategy(kFWc | kFTemporal, 8, t), Strategy::NonTemporal);
 	EXPECT_EQ(cache_line_strategy(kFNonTemporal | kFWb, 8, t), Strategy::NonTemporal);
 	EXPECT_EQ(cache_line_strategy(kFWb, 1 << 20, t), Strategy::TemporalFlush);
@@ -153,11 +156,13 @@ TEST(Select, CacheLineStrategyPrecedence)
 
 TEST(Select, ByteStrategyIgnoresThresholdAndWc)
 {
-	EXPECT_EQ(byte_strategy(0), Strategy::TemporalNoFlush);
-	EXPECT_EQ(byte_strategy(kFWc), Strategy::TemporalNoFlush);
-	EXPECT_EQ(byte_strategy(kFNonTemporal), Strategy::NonTemporal);
-	EXPECT_EQ(byte_strategy(kFNonTemporal | kFNoFlush), Strategy::TemporalNoFlush);
-	EXPECT_EQ(byte_strategy(kFTemporal), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(0, 100), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(kFWc, 100), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(kFNonTemporal, 8), Strategy::NonTemporal);
+	EXPECT_EQ(byte_strategy(kFNonTemporal | kFNoFlush, 100), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(kFTemporal, 100), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(0, kNoFlushLibcMin), Strategy::LibcNoFlush);
+	EXPECT_EQ(byte_strategy(kFTemporal, kNoFlushNtMin), Strategy::NonTemporalNoFlush);
 	EXPECT_FALSE(needs_drain(kFNoDrain));
 	EXPECT_FALSE(needs_drain(kFNoFlush));
 	EXPECT_TRUE(needs_drain(kFNonTemporal | kFWb));

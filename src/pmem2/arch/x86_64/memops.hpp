@@ -113,6 +113,9 @@ template <class Self, class R, std::size_t W> struct VectorBase {
 	using Reg = R;
 	static constexpr std::size_t kWidth = W;
 	static constexpr std::size_t kPerLine = kLine / W;
+	// Whether LibcNoFlush may hand the copy to libc (the recording policies of the
+	// tests say no, so that every store is logged).
+	static constexpr bool kLibcAllowed = true;
 	struct Line {
 		R r[kPerLine];
 	};
@@ -334,13 +337,37 @@ constexpr unsigned kFNoFlush = PMEM2_F_MEM_NOFLUSH;
 extern const std::size_t g_movnt_threshold;
 
 // How one call will store, decided from the flags, the length and the granularity.
-enum class Strategy { TemporalNoFlush, TemporalFlush, NonTemporal };
+//   TemporalNoFlush     our loop, ordinary stores, no flush (short NOFLUSH copies)
+//   LibcNoFlush         libc memmove/memset (NOFLUSH from kNoFlushLibcMin: glibc's
+//                       copy avoids the read-for-ownership our vector loop pays for)
+//   NonTemporalNoFlush  NT stores and a closing SFENCE, no flush (NOFLUSH from
+//                       kNoFlushNtMin: such a copy overflows L2 anyway; NT lines need
+//                       no later write-back, and the SFENCE keeps plain-memcpy
+//                       ordering for other threads)
+//   TemporalFlush       ordinary stores, each line flushed
+//   NonTemporal         NT stores for whole lines, head/tail flushed
+// NOFLUSH (and the BYTE default) thus deviate from the reference's "always temporal"
+// only above kNoFlushLibcMin; the flags are hints (pmem2_get_memmove_fn(3)) and the
+// NOFLUSH contract (no flush, no drain) is kept.
+enum class Strategy { TemporalNoFlush, LibcNoFlush, NonTemporalNoFlush, TemporalFlush, NonTemporal };
+
+constexpr std::size_t kNoFlushLibcMin = 4096;
+constexpr std::size_t kNoFlushNtMin = 512 * 1024;
+
+constexpr Strategy no_flush_strategy(std::size_t n) noexcept
+{
+	if (n < kNoFlushLibcMin)
+		return Strategy::TemporalNoFlush;
+	if (n < kNoFlushNtMin)
+		return Strategy::LibcNoFlush;
+	return Strategy::NonTemporalNoFlush;
+}
 
 // CACHE_LINE / PAGE (FACTS 4.9): the first match wins.
 constexpr Strategy cache_line_strategy(unsigned flags, std::size_t n, std::size_t threshold) noexcept
 {
 	if (flags & kFNoFlush)
-		return Strategy::TemporalNoFlush;
+		return no_flush_strategy(n);
 	if (flags & (kFWc | kFNonTemporal))
 		return Strategy::NonTemporal;
 	if (flags & (kFWb | kFTemporal))
@@ -350,14 +377,13 @@ constexpr Strategy cache_line_strategy(unsigned flags, std::size_t n, std::size_
 	return Strategy::NonTemporal;
 }
 
-// BYTE (FACTS 4.10): only NONTEMPORAL (not WC) and not NOFLUSH selects NT; nothing flushes.
-constexpr Strategy byte_strategy(unsigned flags) noexcept
+// BYTE (FACTS 4.10): only NONTEMPORAL (not WC) and not NOFLUSH selects NT; nothing
+// flushes, so every other case is the no-flush copy.
+constexpr Strategy byte_strategy(unsigned flags, std::size_t n) noexcept
 {
-	if (flags & kFNoFlush)
-		return Strategy::TemporalNoFlush;
-	if (flags & kFNonTemporal)
+	if (!(flags & kFNoFlush) && (flags & kFNonTemporal))
 		return Strategy::NonTemporal;
-	return Strategy::TemporalNoFlush;
+	return no_flush_strategy(n);
 }
 
 // The fence rule of every wrapper (FACTS 4.8): SFENCE unless NODRAIN or NOFLUSH.
@@ -372,11 +398,12 @@ template <class V, class F, bool Wc, bool Byte> struct MemOps {
 	using Nt = Loop<V, NonTemporal<Wc>, std::conditional_t<Byte, FlushNone, F>>;
 	using TFlush = Loop<V, Temporal, F>;
 	using TNoFlush = Loop<V, Temporal, FlushNone>;
+	using NtNoFlush = Loop<V, NonTemporal<Wc>, FlushNone>;
 
 	static PMEM2_ALWAYS_INLINE Strategy strategy(unsigned flags, std::size_t n) noexcept
 	{
 		if constexpr (Byte)
-			return byte_strategy(flags);
+			return byte_strategy(flags, n);
 		else
 			return cache_line_strategy(flags, n, g_movnt_threshold);
 	}
@@ -389,6 +416,16 @@ template <class V, class F, bool Wc, bool Byte> struct MemOps {
 			switch (strategy(flags, n)) {
 			case Strategy::TemporalNoFlush:
 				TNoFlush::move(d, s, n);
+				break;
+			case Strategy::LibcNoFlush:
+				if constexpr (V::kLibcAllowed)
+					std::memmove(d, s, n);
+				else
+					TNoFlush::move(d, s, n);
+				break;
+			case Strategy::NonTemporalNoFlush:
+				NtNoFlush::move(d, s, n);
+				V::sfence();
 				break;
 			case Strategy::TemporalFlush:
 				TFlush::move(d, s, n);
@@ -410,6 +447,16 @@ template <class V, class F, bool Wc, bool Byte> struct MemOps {
 			switch (strategy(flags, n)) {
 			case Strategy::TemporalNoFlush:
 				TNoFlush::set(d, c, n);
+				break;
+			case Strategy::LibcNoFlush:
+				if constexpr (V::kLibcAllowed)
+					std::memset(d, c, n);
+				else
+					TNoFlush::set(d, c, n);
+				break;
+			case Strategy::NonTemporalNoFlush:
+				NtNoFlush::set(d, c, n);
+				V::sfence();
 				break;
 			case Strategy::TemporalFlush:
 				TFlush::set(d, c, n);
