@@ -227,16 +227,16 @@ void Set::insert(std::unique_ptr<PartMap> pmap)
 	maps_.emplace(key, std::move(pmap));
 }
 
-Status Set::map_part(std::unique_ptr<Part> &part, pmemset_part_descriptor *desc)
+Status Set::map_part(const Part &part, pmemset_part_descriptor *desc)
 {
-	Source &source = *part->source;
+	Source &source = *part.source;
 	pmem2_source *src = source.pmem2();
 	auto total = source.size();
 	if (!total)
 		return std::move(total).error();
 	// Reference behaviour: length 0 is the whole source size (not size - offset).
-	std::size_t size = part->length != 0 ? part->length : total.value();
-	std::size_t offset = part->offset;
+	std::size_t size = part.length != 0 ? part.length : total.value();
+	std::size_t offset = part.offset;
 	if (offset > static_cast<std::size_t>(INT64_MAX))
 		return fail(PMEMSET_E_INVALID_OFFSET_VALUE, "part offset %zu is larger than INT64_MAX",
 			offset);
@@ -329,7 +329,6 @@ Status Set::map_part(std::unique_ptr<Part> &part, pmemset_part_descriptor *desc)
 		if (desc != nullptr)
 			*desc = target->descriptor();
 	}
-	part.reset();
 	emit(added);
 	return {};
 }

@@ -87,10 +87,10 @@ public:
 	Set(const Set &) = delete;
 	Set &operator=(const Set &) = delete;
 
-	// Maps `part` (which must belong to this set); consumes it on success and
-	// stores the whole resulting part map in *desc (if not NULL). Fires PART_ADD.
-	// Codes: see pmemset_part_map in libpmemset.h.
-	common::Status map_part(std::unique_ptr<Part> &part, pmemset_part_descriptor *desc);
+	// Maps `part` (which must belong to this set) and stores the whole resulting
+	// part map in *desc (if not NULL); the caller frees the part on success only.
+	// Fires PART_ADD. Codes: see pmemset_part_map in libpmemset.h.
+	common::Status map_part(const Part &part, pmemset_part_descriptor *desc);
 
 	// Lookups take a reference on what they return.
 	// PMEMSET_E_CANNOT_FIND_PART_MAP when no part map contains addr.

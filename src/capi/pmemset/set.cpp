@@ -55,13 +55,12 @@ PMEMSET_API int pmemset_part_map(pmemset_part **part_ptr, pmemset_extras *extra,
 	if (part_ptr == nullptr || *part_ptr == nullptr)
 		return capi::null_argument("pmemset_part_map: part is NULL");
 	return guarded([&] {
-		std::unique_ptr<Part> part(core(*part_ptr));
-		Set *set = part->set;
-		pmem2::common::Status st = set->map_part(part, desc);
-		if (part) // not consumed: it stays the caller's
-			(void)part.release();
-		else
+		Part *part = core(*part_ptr);
+		pmem2::common::Status st = part->set->map_part(*part, desc);
+		if (st) { // consumed; on failure it stays the caller's
+			delete part;
 			*part_ptr = nullptr;
+		}
 		return st;
 	});
 }
