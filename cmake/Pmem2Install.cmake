@@ -34,7 +34,10 @@ endfunction()
 # one relocatable object whose only global definitions are the version
 # script's names: everything else (the C++ core, std:: instantiations) becomes
 # local, so a static link sees the same API as the shared library and cannot
-# collide with the application's own C++ symbols.
+# collide with the application's own C++ symbols. --force-group-allocation
+# dissolves the COMDAT groups first: a localized symbol left in a group would
+# dangle when the final link keeps another archive's copy of that group
+# (libpmemset.a and libpmem2.a share std:: inline functions).
 function(pmem2_api_archive name shared script)
 	pmem2_script_names(${script} names)
 	string(REPLACE ";" "\n" list "${names}")
@@ -52,7 +55,7 @@ function(pmem2_api_archive name shared script)
 	set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}-api.o)
 	set(lib ${CMAKE_CURRENT_BINARY_DIR}/lib${name}.a)
 	add_custom_command(OUTPUT ${lib}
-		COMMAND ${CMAKE_LINKER} -r -o ${obj} "${objects}"
+		COMMAND ${CMAKE_LINKER} -r --force-group-allocation -o ${obj} "${objects}"
 		COMMAND ${CMAKE_OBJCOPY} --keep-global-symbols=${keep} ${obj}
 		COMMAND ${CMAKE_COMMAND} -E rm -f ${lib}
 		COMMAND ${CMAKE_AR} rcs ${lib} ${obj}

@@ -2,7 +2,7 @@
 // pmem2_info.cpp -- pmem2-info: shows what libpmem2 sees for a file or device
 // (source type, size, alignment, MAP_SYNC, store granularity and why, CPU
 // flush/copy variants, NUMA node, device id, unsafe shutdown count, bad blocks),
-// as text or as JSON. Exit codes are documented in doc/man/pmem2-info.1.txt.
+// as text or as JSON. Exit codes are documented in doc/man/pmem2/pmem2-info.1.md.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>

@@ -113,6 +113,28 @@ C
 		no_shared_pmem2 "$w/set-static" && ! readelf -d "$w/set-static" | grep -q 'NEEDED.*libpmemset' &&
 		"$w/set-static" && echo "ok: libpmemset via pkg-config --static" ||
 		{ echo "FAIL: libpmemset via pkg-config --static"; status=1; }
+	extra=$(nm -g --defined-only "$sprefix"/${libdir#"$prefix"/}/libpmemset.a | awk 'NF==3 && $3 !~ /^pmemset_/ && !($2 == "u" && $3 ~ /^_ZZNSt|^_ZNSt|^_ZGVZNSt/)' | head -5)
+	[[ -z $extra ]] || { echo "FAIL: libpmemset.a defines non-API globals: $extra"; status=1; }
+	mkdir -p "$w/cmset" && cp "$w/set.c" "$w/cmset/" && cat >"$w/cmset/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.16)
+project(setconsumer C)
+find_package(pmem2 CONFIG REQUIRED)
+if(NOT pmem2_HAVE_PMEMSET)
+	message(FATAL_ERROR "package says libpmemset is absent")
+endif()
+add_executable(set-cm set.c)
+target_link_libraries(set-cm PRIVATE pmem2::pmemset)
+add_executable(set-cm-static set.c)
+target_link_libraries(set-cm-static PRIVATE pmem2::pmemset_static)
+CM
+	if cmake -S "$w/cmset" -B "$w/cmset/build" -DCMAKE_PREFIX_PATH="$prefix" >"$w/cmset.log" 2>&1 &&
+		cmake --build "$w/cmset/build" >>"$w/cmset.log" 2>&1 &&
+		env -u LD_LIBRARY_PATH "$w/cmset/build/set-cm" && "$w/cmset/build/set-cm-static" &&
+		! readelf -d "$w/cmset/build/set-cm-static" | grep -q 'NEEDED.*libpmem'; then
+		echo "ok: libpmemset via CMake pmem2::pmemset and pmem2::pmemset_static"
+	else
+		echo "FAIL: libpmemset via CMake"; tail -20 "$w/cmset.log"; status=1
+	fi
 else
 	echo "note: this build has no libpmemset (target pmemset absent); its consumers were not built"
 fi

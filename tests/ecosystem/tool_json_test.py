@@ -96,11 +96,17 @@ for where, want_fs in (("/dev/shm", "tmpfs"), ("/tmp", "ext2/ext3")):
         check(rc == 0 and "PAGE" in out and f"{size} bytes" in out and "regular file" in out,
               f"{where}: text output:\n{out}")
 
-    # A directory is a source libpmem2 refuses to map: exit 3.
+    # A directory is not a source libpmem2 accepts: exit 2 with its code.
     rc, out = run(["--json", where])
     j = json.loads(out)
-    check(rc == 3 and j["exit_code"] == 3 and j["source"]["type"] == "directory" and j["mapping"]["ok"] is False
-          and j["mapping"]["code"] < 0, f"{where}: directory: rc={rc} {out}")
+    check(rc == 2 and j["exit_code"] == 2 and j["code"] < 0 and j["error"], f"{where}: directory: rc={rc} {out}")
+    # An empty file is a source libpmem2 cannot map: exit 3, the report explains.
+    with tempfile.NamedTemporaryFile(dir=where) as f:
+        rc, out = run(["--json", f.name])
+        j = json.loads(out)
+        check(rc == 3 and j["exit_code"] == 3 and j["source"]["size"] == {"value": 0} and
+              j["mapping"]["ok"] is False and j["mapping"]["code"] < 0 and j["mapping"]["error"],
+              f"{where}: empty file: rc={rc} {out}")
 
 # A missing path: exit 2 with the reason; bad usage: exit 1.
 rc, out = run(["--json", "/nonexistent/pmem2-info-test"])
