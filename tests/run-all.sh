@@ -12,7 +12,7 @@ if [ -x tests/dax/setup.sh ]; then
 fi
 
 echo "=== release build: every test"
-cmake --preset default >/dev/null
+cmake --preset default -DPMEM2_BUILD_TESTS=ON -DPMEM2_BUILD_BENCH=ON >/dev/null
 cmake --build --preset default -j"$jobs"
 ctest --preset default -j"$jobs"
 
