@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdint>
 
+#include "c_callers.h"
 #include "core_test_util.hpp"
 #include "pmem2/config/config.hpp"
 
@@ -85,9 +86,7 @@ TEST(Config, Granularity)
 		EXPECT_EQ(static_cast<int>(*view(cfg).required_granularity), static_cast<int>(g));
 	}
 	for (int bad : {-1, 3, 100, INT_MIN, INT_MAX}) {
-		EXPECT_EQ(pmem2_config_set_required_store_granularity(cfg.get(), static_cast<pmem2_granularity>(bad)),
-			  PMEM2_E_GRANULARITY_NOT_SUPPORTED)
-			<< bad;
+		EXPECT_EQ(c_set_granularity(cfg.get(), bad), PMEM2_E_GRANULARITY_NOT_SUPPORTED) << bad;
 		EXPECT_EQ(*view(cfg).required_granularity, Granularity::Page);
 	}
 }
@@ -100,9 +99,8 @@ TEST(Config, Sharing)
 	EXPECT_EQ(pmem2_config_set_sharing(cfg.get(), PMEM2_SHARED), 0);
 	EXPECT_EQ(view(cfg).sharing, Sharing::Shared);
 	ASSERT_EQ(pmem2_config_set_sharing(cfg.get(), PMEM2_PRIVATE), 0);
-	for (int bad : {-1, 2, 42}) {
-		EXPECT_EQ(pmem2_config_set_sharing(cfg.get(), static_cast<pmem2_sharing_type>(bad)),
-			  PMEM2_E_INVALID_SHARING_VALUE);
+	for (int bad : {-1, 2, 42, INT_MIN}) {
+		EXPECT_EQ(c_set_sharing(cfg.get(), bad), PMEM2_E_INVALID_SHARING_VALUE) << bad;
 		EXPECT_EQ(view(cfg).sharing, Sharing::Private);
 	}
 }

@@ -22,6 +22,39 @@ bool any_mapped(const void *addr, size_t len)
 	return false;
 }
 
+std::vector<Vma> vmas()
+{
+	std::ifstream maps("/proc/self/maps");
+	std::string line;
+	std::vector<Vma> out;
+	while (std::getline(maps, line)) {
+		std::istringstream in(line);
+		Vma v{};
+		char dash;
+		std::string offset, dev, inode;
+		in >> std::hex >> v.begin >> dash >> v.end >> v.perms >> offset >> dev >> inode;
+		std::getline(in >> std::ws, v.path);
+		out.push_back(v);
+	}
+	return out;
+}
+
+std::vector<Vma> left_behind(const std::vector<Vma> &before, const std::vector<Vma> &after, const std::string &path)
+{
+	std::vector<Vma> out;
+	for (const Vma &v : after) {
+		const bool placeholder = v.perms == "---p" && v.path.empty();
+		if (!placeholder && v.path != path)
+			continue;
+		bool old = false;
+		for (const Vma &b : before)
+			old = old || (v.begin >= b.begin && v.end <= b.end);
+		if (!old)
+			out.push_back(v);
+	}
+	return out;
+}
+
 long dirty_kb(const void *addr)
 {
 	std::ifstream smaps("/proc/self/smaps");

@@ -15,6 +15,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include <libpmem2.h>
 
@@ -144,21 +145,42 @@ inline std::string vma_perms(const void *addr)
 // Whether any byte of [addr, addr+len) is mapped (mincore fails with ENOMEM otherwise).
 bool any_mapped(const void *addr, size_t len);
 
-// Number of lines of /proc/self/maps: a mapping leaked or trimmed wrongly changes it.
-inline size_t vma_count()
-{
-	std::ifstream maps("/proc/self/maps");
-	std::string line;
-	size_t n = 0;
-	while (std::getline(maps, line))
-		++n;
-	return n;
-}
+// One line of /proc/self/maps.
+struct Vma {
+	uintptr_t begin, end;
+	std::string perms; // "rw-s", "---p", ...
+	std::string path;  // "" for anonymous memory
+};
+std::vector<Vma> vmas();
+
+// What a call left behind: VMAs of `after` that lie (even partly) outside every VMA
+// of `before` and are either PROT_NONE anonymous (a placeholder) or map `path`.
+// Memory others create meanwhile (sanitizer allocators carve theirs out of
+// reservations they already hold) does not count.
+std::vector<Vma> left_behind(const std::vector<Vma> &before, const std::vector<Vma> &after,
+			     const std::string &path);
 
 // Dirty kB (Private_Dirty + Shared_Dirty) of the VMA containing addr, from
 // /proc/self/smaps; -1 when no VMA contains it. A page written through a shared
 // file mapping is dirty until written back (msync MS_SYNC cleans it).
 long dirty_kb(const void *addr);
+
+// Repeats `observe` until it returns `want`, at most 5 times, and returns its last
+// result. For dirty-page checks: the kernel's flusher or another process's sync may
+// write pages back at any moment, which only ever makes pages clean early. A real
+// defect repeats on every attempt; such noise does not. `observe` must start from
+// its own known state (dirty what it needs, sync what it needs).
+inline std::vector<long> observe_until(const std::vector<long> &want,
+				       const std::function<std::vector<long>()> &observe)
+{
+	std::vector<long> got;
+	for (int attempt = 0; attempt < 5; ++attempt) {
+		got = observe();
+		if (got == want)
+			break;
+	}
+	return got;
+}
 
 // Runs fn with stderr redirected to a temporary file; returns what was written.
 std::string capture_stderr(const std::function<void()> &fn);

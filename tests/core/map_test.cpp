@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <vector>
 
+#include "c_callers.h"
 #include "core_test_util.hpp"
 #include "pmem2/map/map.hpp"
 
@@ -148,9 +149,9 @@ TEST(MapNew, ReadOnlyFdWithWriteProtectionIsNoAccess)
 	TempFile f(kPage, "/tmp", O_RDONLY);
 	SourcePtr src = source_from_fd(f.fd());
 	Case c; // default protection READ|WRITE
-	const size_t before = vma_count();
+	const auto before = vmas();
 	EXPECT_EQ(c.expect_fail(src), PMEM2_E_NO_ACCESS);
-	EXPECT_EQ(vma_count(), before) << "placeholder leaked";
+	EXPECT_TRUE(left_behind(before, vmas(), f.path()).empty()) << "placeholder leaked";
 
 	TempFile shm(kPage, "/dev/shm", O_RDONLY);
 	SourcePtr shm_src = source_from_fd(shm.fd());
@@ -299,14 +300,16 @@ TEST(MapNew, PlaceholderIsTrimmed)
 	TempFile f(kPage);
 	SourcePtr src = source_from_fd(f.fd());
 	ConfigPtr cfg = make_config();
-	const size_t before = vma_count();
+	const auto before = vmas();
 	MapPtr m = must_map(cfg, src);
-	// Exactly one new VMA: the mapping; the placeholder's head and tail are gone.
-	EXPECT_EQ(vma_count(), before + 1);
-	auto *p = static_cast<char *>(pmem2_map_get_address(m.get()));
-	EXPECT_NE(vma_perms(p + kPage), "---p");
+	// Exactly one new VMA, the mapping itself: the placeholder's head and tail are gone.
+	const auto left = left_behind(before, vmas(), f.path());
+	ASSERT_EQ(left.size(), 1u);
+	EXPECT_EQ(left[0].begin, reinterpret_cast<uintptr_t>(pmem2_map_get_address(m.get())));
+	EXPECT_EQ(left[0].end - left[0].begin, kPage);
+	EXPECT_EQ(left[0].perms, "rw-s");
 	m.reset();
-	EXPECT_EQ(vma_count(), before);
+	EXPECT_TRUE(left_behind(before, vmas(), f.path()).empty());
 }
 
 TEST(MapNew, LargeMapsAre1GiBAligned)
@@ -407,18 +410,18 @@ TEST(MapDelete, FailedMapsLeaveNoMappingBehind)
 {
 	TempFile f(kPage);
 	SourcePtr src = source_from_fd(f.fd());
-	const size_t before = vma_count();
+	const auto before = vmas();
 	for (int i = 0; i < 50; ++i) {
 		ConfigPtr cfg = make_config(PMEM2_GRANULARITY_CACHE_LINE);
 		MapPtr m;
 		ASSERT_EQ(map_new(m, cfg, src), PMEM2_E_GRANULARITY_NOT_SUPPORTED);
 	}
-	EXPECT_EQ(vma_count(), before);
+	EXPECT_TRUE(left_behind(before, vmas(), f.path()).empty());
 	for (int i = 0; i < 50; ++i) {
 		ConfigPtr cfg = make_config();
 		MapPtr m = must_map(cfg, src);
 	}
-	EXPECT_EQ(vma_count(), before);
+	EXPECT_TRUE(left_behind(before, vmas(), f.path()).empty());
 }
 
 TEST(MapDelete, NotRegisteredIsMappingNotFound)
@@ -517,10 +520,8 @@ TEST(MapFromExisting, BadArguments)
 	EXPECT_EQ(pmem2_map_from_existing(&m, src.get(), nullptr, 10, PMEM2_GRANULARITY_PAGE), PMEM2_E_ADDRESS_NULL);
 	EXPECT_EQ(m, nullptr);
 	// An invalid granularity is an error (the reference aborts).
-	EXPECT_EQ(pmem2_map_from_existing(&m, src.get(), buf, sizeof(buf), static_cast<pmem2_granularity>(7)),
-		  PMEM2_E_GRANULARITY_NOT_SUPPORTED);
-	EXPECT_EQ(pmem2_map_from_existing(&m, src.get(), buf, sizeof(buf), static_cast<pmem2_granularity>(-1)),
-		  PMEM2_E_GRANULARITY_NOT_SUPPORTED);
+	EXPECT_EQ(c_map_from_existing(&m, src.get(), buf, sizeof(buf), 7), PMEM2_E_GRANULARITY_NOT_SUPPORTED);
+	EXPECT_EQ(c_map_from_existing(&m, src.get(), buf, sizeof(buf), -1), PMEM2_E_GRANULARITY_NOT_SUPPORTED);
 	// A range running off the address space.
 	EXPECT_EQ(pmem2_map_from_existing(&m, src.get(), buf, SIZE_MAX, PMEM2_GRANULARITY_PAGE), PMEM2_E_MAP_RANGE);
 	EXPECT_EQ(m, nullptr);

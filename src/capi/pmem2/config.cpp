@@ -31,7 +31,7 @@ PMEM2_API int pmem2_config_set_required_store_granularity(pmem2_config *cfg, enu
 {
 	if (cfg == nullptr)
 		return capi::null_argument("pmem2_config_set_required_store_granularity: cfg is NULL");
-	return guarded([&] { return config::set_granularity(*core(cfg), static_cast<int>(g)); });
+	return guarded([&] { return config::set_granularity(*core(cfg), capi::enum_arg(g)); });
 }
 
 PMEM2_API int pmem2_config_set_offset(pmem2_config *cfg, size_t offset)
@@ -53,7 +53,7 @@ PMEM2_API int pmem2_config_set_sharing(pmem2_config *cfg, enum pmem2_sharing_typ
 {
 	if (cfg == nullptr)
 		return capi::null_argument("pmem2_config_set_sharing: cfg is NULL");
-	return guarded([&] { return config::set_sharing(*core(cfg), static_cast<int>(type)); });
+	return guarded([&] { return config::set_sharing(*core(cfg), capi::enum_arg(type)); });
 }
 
 PMEM2_API int pmem2_config_set_protection(pmem2_config *cfg, unsigned prot)

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cerrno>
+#include <cstring>
 #include <new>
+#include <type_traits>
 
 #include <libpmem2.h>
 
@@ -70,6 +72,17 @@ template <class Body> int guarded(Body &&body) noexcept
 		common::set_last_error("internal error");
 		return PMEM2_E_UNKNOWN;
 	}
+}
+
+// The value a C caller passed in a C enum parameter, read as an int. A C enum holds
+// any int, but in C++ reading an enum without a fixed underlying type outside its
+// enumerators' range is undefined, so the bytes are copied out instead of loaded.
+template <class Enum> int enum_arg(const Enum &e) noexcept
+{
+	static_assert(std::is_enum_v<Enum> && sizeof(Enum) == sizeof(int), "C enums are int-sized");
+	int v;
+	std::memcpy(&v, &e, sizeof(v));
+	return v;
 }
 
 // The message for a NULL argument the reference would have dereferenced.

@@ -36,7 +36,8 @@ PMEM2_API int pmem2_map_from_existing(pmem2_map **map, const pmem2_source *src, 
 	if (src == nullptr)
 		return capi::null_argument("pmem2_map_from_existing: src is NULL");
 	return guarded([&]() -> int {
-		auto m = map::map_from_existing(*core(src), addr, len, static_cast<Granularity>(gran));
+		auto m = map::map_from_existing(*core(src), addr, len,
+						 static_cast<Granularity>(capi::enum_arg(gran)));
 		if (!m)
 			return report(m.error());
 		*map = capi::handle<pmem2_map>(m.value().release());
