@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstring>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <vector>
 
@@ -156,6 +159,24 @@ TEST(MapNew, ReadOnlyFdWithWriteProtectionIsNoAccess)
 	TempFile shm(kPage, "/dev/shm", O_RDONLY);
 	SourcePtr shm_src = source_from_fd(shm.fd());
 	EXPECT_EQ(c.expect_fail(shm_src), PMEM2_E_NO_ACCESS);
+}
+
+TEST(MapNew, AppendOnlyFileIsNoAccess)
+{
+	// The kernel refuses shared writable maps of append-only inodes with EACCES,
+	// which the reference (and we) report as NO_ACCESS, not -EACCES.
+	TempFile f(kPage);
+	int flags = 0;
+	if (::ioctl(f.fd(), FS_IOC_GETFLAGS, &flags) != 0)
+		GTEST_SKIP() << "no inode flags on /tmp: " << std::strerror(errno);
+	const int with_append = flags | FS_APPEND_FL;
+	if (::ioctl(f.fd(), FS_IOC_SETFLAGS, &with_append) != 0)
+		GTEST_SKIP() << "cannot set the append-only flag (needs CAP_LINUX_IMMUTABLE): " << std::strerror(errno);
+	SourcePtr src = source_from_fd(f.fd());
+	Case c;
+	const int rc = c.expect_fail(src);
+	::ioctl(f.fd(), FS_IOC_SETFLAGS, &flags); // so the file can be removed
+	EXPECT_EQ(rc, PMEM2_E_NO_ACCESS);
 }
 
 TEST(MapNew, ReadOnlyFdReadProtection)
