@@ -30,13 +30,14 @@ struct Case {
 	ConfigPtr cfg = make_config();
 	int expect_fail(const SourcePtr &src)
 	{
-		pmem2_map *m = reinterpret_cast<pmem2_map *>(0x1);
+		pmem2_map *const poison = reinterpret_cast<pmem2_map *>(0x1);
+		pmem2_map *m = poison;
 		int rc = pmem2_map_new(&m, cfg.get(), src.get());
 		EXPECT_EQ(m, nullptr) << "*map_ptr must be NULL after a failure";
 		if (rc != 0) {
 			EXPECT_STRNE(pmem2_errormsg(), "");
 		}
-		MapPtr guard(m); // should it have succeeded
+		MapPtr guard(m != poison ? m : nullptr); // should it have succeeded
 		return rc;
 	}
 };
