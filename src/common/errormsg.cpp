@@ -3,6 +3,7 @@
 // reporting an error can neither fail nor leak when a thread exits.
 #include "common/errormsg.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 namespace pmem2::common {
@@ -19,5 +20,12 @@ void set_last_error(const char *text) noexcept
 }
 
 const char *last_error() noexcept { return t_message; }
+
+void print_with_last_error(const char *format, va_list ap) noexcept
+{
+	if (format != nullptr)
+		std::vfprintf(stderr, format, ap);
+	std::fprintf(stderr, ": %s\n", t_message);
+}
 
 } // namespace pmem2::common

@@ -3,6 +3,7 @@
 // Each library that links this module (libpmem2, libpmemset) gets its own buffer.
 #pragma once
 
+#include <cstdarg>
 #include <cstddef>
 
 namespace pmem2::common {
@@ -14,5 +15,8 @@ inline constexpr std::size_t kErrorMsgCapacity = 8192;
 void set_last_error(const char *text) noexcept;
 // The calling thread's message; "" until the first failure. Valid until the next set.
 const char *last_error() noexcept;
+// Writes the formatted text (if any), ": ", the calling thread's message and a
+// newline to stderr: the *_perror functions of both libraries.
+void print_with_last_error(const char *format, va_list ap) noexcept;
 
 } // namespace pmem2::common

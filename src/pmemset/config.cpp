@@ -4,17 +4,17 @@
 
 namespace libpmemset {
 
-pmem2::common::Status Config::set_granularity(pmem2_granularity g)
+pmem2::common::Status Config::set_granularity(int g)
 {
 	switch (g) {
 	case PMEM2_GRANULARITY_BYTE:
 	case PMEM2_GRANULARITY_CACHE_LINE:
 	case PMEM2_GRANULARITY_PAGE:
-		granularity = g;
+		granularity = static_cast<pmem2_granularity>(g);
 		return {};
 	}
 	return pmem2::common::fail(PMEMSET_E_GRANULARITY_NOT_SUPPORTED,
-		"granularity %d is not one of BYTE, CACHE_LINE, PAGE", static_cast<int>(g));
+		"granularity %d is not one of BYTE, CACHE_LINE, PAGE", g);
 }
 
 } // namespace libpmemset

@@ -18,7 +18,7 @@ struct Config {
 	void *callback_arg = nullptr;
 
 	// PMEMSET_E_GRANULARITY_NOT_SUPPORTED for a value outside enum pmem2_granularity.
-	pmem2::common::Status set_granularity(pmem2_granularity g);
+	pmem2::common::Status set_granularity(int g); // the C caller's enum value as an int
 };
 
 } // namespace libpmemset

@@ -4,15 +4,11 @@
 // the C return code plus the thread-local message. No exception crosses the ABI.
 #pragma once
 
-#include <cerrno>
-#include <cstring>
-#include <new>
-#include <type_traits>
+#include <utility>
 
 #include <libpmem2.h>
 
-#include "common/errormsg.hpp"
-#include "common/result.hpp"
+#include "capi/entry.hpp"
 
 namespace pmem2::map {
 struct Map;
@@ -48,48 +44,14 @@ inline config::Config *core(pmem2_config *h) noexcept { return core<config::Conf
 inline const config::Config *core(const pmem2_config *h) noexcept { return core<config::Config>(h); }
 inline vm::Reservation *core(pmem2_vm_reservation *h) noexcept { return core<vm::Reservation>(h); }
 
-// Records a failure's message for pmem2_errormsg() and returns its code.
-inline int report(const common::Error &e) noexcept
-{
-	common::set_last_error(e.message.c_str());
-	return e.code;
-}
+using capi_common::enum_arg;
+using capi_common::null_argument;
+using capi_common::report;
 
-inline int report(const common::Status &s) noexcept { return s ? 0 : report(s.error()); }
-
-// Runs body (which returns a Status or int) with allocation failure mapped to -ENOMEM.
+// Runs body (which returns a Status or int); no exception escapes.
 template <class Body> int guarded(Body &&body) noexcept
 {
-	try {
-		if constexpr (std::is_same_v<decltype(body()), int>)
-			return body();
-		else
-			return report(body());
-	} catch (const std::bad_alloc &) {
-		common::set_last_error("out of memory");
-		return -ENOMEM;
-	} catch (...) {
-		common::set_last_error("internal error");
-		return PMEM2_E_UNKNOWN;
-	}
-}
-
-// The value a C caller passed in a C enum parameter, read as an int. A C enum holds
-// any int, but in C++ reading an enum without a fixed underlying type outside its
-// enumerators' range is undefined, so the bytes are copied out instead of loaded.
-template <class Enum> int enum_arg(const Enum &e) noexcept
-{
-	static_assert(std::is_enum_v<Enum> && sizeof(Enum) == sizeof(int), "C enums are int-sized");
-	int v;
-	std::memcpy(&v, &e, sizeof(v));
-	return v;
-}
-
-// The message for a NULL argument the reference would have dereferenced.
-inline int null_argument(const char *what) noexcept
-{
-	common::set_last_error(what);
-	return -EINVAL;
+	return capi_common::guarded<PMEM2_E_UNKNOWN>(std::forward<Body>(body));
 }
 
 } // namespace pmem2::capi

@@ -32,7 +32,7 @@ PMEMSET_API int pmemset_config_set_required_store_granularity(pmemset_config *cf
 {
 	if (cfg == nullptr)
 		return capi::null_argument("pmemset_config_set_required_store_granularity: cfg is NULL");
-	return report(core(cfg)->set_granularity(g));
+	return report(core(cfg)->set_granularity(pmem2::capi_common::enum_arg(g)));
 }
 
 PMEMSET_API void pmemset_config_set_reservation(pmemset_config *cfg, pmem2_vm_reservation *rsv)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // errors.cpp -- pmemset_errormsg, pmemset_perror, pmemset_err_to_errno.
 #include <cstdarg>
-#include <cstdio>
 
 #include "capi/pmemset/facade.hpp"
 
@@ -12,22 +11,14 @@ PMEMSET_API const char *pmemset_errormsg(void)
 
 PMEMSET_API int pmemset_err_to_errno(int err)
 {
-	if (err > 0)
-		return EINVAL; // not a return code of the library (the reference aborts)
-	if (err == PMEMSET_E_NOSUPP || err == PMEM2_E_NOSUPP)
-		return ENOTSUP;
-	if (err <= PMEM2_E_UNKNOWN) // PMEMSET_E_* (<= -200000) and PMEM2_E_* (<= -100000)
-		return EINVAL;
-	return -err;
+	// PMEM2_E_* codes pass through some calls unchanged, so they map too.
+	return pmem2::capi_common::err_to_errno(err, {PMEMSET_E_NOSUPP, PMEM2_E_NOSUPP});
 }
 
 PMEMSET_API void pmemset_perror(const char *format, ...)
 {
-	if (format != nullptr) {
-		va_list ap;
-		va_start(ap, format);
-		vfprintf(stderr, format, ap);
-		va_end(ap);
-	}
-	fprintf(stderr, ": %s\n", pmem2::common::last_error());
+	va_list ap;
+	va_start(ap, format);
+	pmem2::common::print_with_last_error(format, ap);
+	va_end(ap);
 }

@@ -4,14 +4,11 @@
 // plus libpmemset's own thread-local message. No exception crosses the ABI.
 #pragma once
 
-#include <cerrno>
-#include <new>
-#include <type_traits>
+#include <utility>
 
 #include <libpmemset.h>
 
-#include "common/errormsg.hpp"
-#include "common/result.hpp"
+#include "capi/entry.hpp"
 #include "pmemset/config.hpp"
 #include "pmemset/set.hpp"
 #include "pmemset/source.hpp"
@@ -34,36 +31,13 @@ inline pmemset_source *handle(Source *c) noexcept { return reinterpret_cast<pmem
 inline pmemset_part *handle(Part *c) noexcept { return reinterpret_cast<pmemset_part *>(c); }
 inline struct pmemset_part_map *handle(PartMap *c) noexcept { return reinterpret_cast<struct pmemset_part_map *>(c); }
 
-// Records a failure's message for pmemset_errormsg() and returns its code.
-inline int report(const pmem2::common::Error &e) noexcept
-{
-	pmem2::common::set_last_error(e.message.c_str());
-	return e.code;
-}
-inline int report(const pmem2::common::Status &s) noexcept { return s ? 0 : report(s.error()); }
+using pmem2::capi_common::null_argument;
+using pmem2::capi_common::report;
 
-// Records the message of a bad argument and returns -EINVAL.
-inline int null_argument(const char *what) noexcept
-{
-	pmem2::common::set_last_error(what);
-	return -EINVAL;
-}
-
-// Runs body (returning int or Status) with allocation failure mapped to -ENOMEM.
+// Runs body (returning int or Status); no exception escapes.
 template <class Body> int guarded(Body &&body) noexcept
 {
-	try {
-		if constexpr (std::is_same_v<decltype(body()), int>)
-			return body();
-		else
-			return report(body());
-	} catch (const std::bad_alloc &) {
-		pmem2::common::set_last_error("out of memory");
-		return -ENOMEM;
-	} catch (...) {
-		pmem2::common::set_last_error("internal error");
-		return PMEMSET_E_UNKNOWN;
-	}
+	return pmem2::capi_common::guarded<PMEMSET_E_UNKNOWN>(std::forward<Body>(body));
 }
 
 // Stores a created object in *out (after success only) and returns the code.

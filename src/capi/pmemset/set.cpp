@@ -146,7 +146,7 @@ PMEMSET_API int pmemset_set_contiguous_part_coalescing(pmemset *set, enum pmemse
 {
 	if (set == nullptr)
 		return capi::null_argument("pmemset_set_contiguous_part_coalescing: set is NULL");
-	return report(core(set)->set_coalescing(static_cast<int>(value)));
+	return report(core(set)->set_coalescing(pmem2::capi_common::enum_arg(value)));
 }
 
 PMEMSET_API int pmemset_get_store_granularity(pmemset *set, enum pmem2_granularity *g)
