@@ -9,7 +9,7 @@
 namespace pmem2::arch::x86_64 {
 namespace avx512f {
 
-struct Vec : VectorBase<Vec, __m512i, 64> {
+struct Vec : VectorBase<Vec, __m512i, 64, 32> {
 	static PMEM2_ALWAYS_INLINE __m512i load(const char *s) noexcept { return _mm512_loadu_si512(s); }
 	static PMEM2_ALWAYS_INLINE void store(char *d, __m512i v) noexcept { _mm512_storeu_si512(d, v); }
 	static PMEM2_ALWAYS_INLINE void stream(char *d, __m512i v) noexcept

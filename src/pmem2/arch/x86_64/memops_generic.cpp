@@ -11,7 +11,7 @@
 namespace pmem2::arch::x86_64 {
 namespace generic {
 
-struct Vec : VectorBase<Vec, std::uint64_t, 8> {
+struct Vec : VectorBase<Vec, std::uint64_t, 8, 8> {
 	static PMEM2_ALWAYS_INLINE std::uint64_t load(const char *s) noexcept
 	{
 		std::uint64_t v;
