@@ -277,19 +277,23 @@ TEST_P(Variants, SetEveryLengthAndMisalignment)
 			ASSERT_TRUE(ck.set(dm, n));
 }
 
-// The long NOFLUSH range (NT without flush) and the libc range, in both directions.
+// The long NOFLUSH range (NT without flush) and the libc range, in both directions,
+// with misaligned operands (our loop) and 64-byte aligned ones (libc below
+// kNoFlushNtMin).
 TEST_P(Variants, LongCopiesAndSets)
 {
-	const std::size_t big = kNoFlushNtMin + 4096;
+	const std::size_t big = (kNoFlushNtMin + 4096) & ~(kLine - 1);
 	std::vector<unsigned char> mem(2 * big + 4096), expect;
 	for (std::size_t i = 0; i < mem.size(); ++i)
 		mem[i] = static_cast<unsigned char>(i * 13 + i / 251);
 	const std::vector<unsigned char> pristine = mem;
 	const Call calls[] = {{false, PMEM2_F_MEM_NOFLUSH}, {false, 0}, {false, PMEM2_F_MEM_TEMPORAL}, {true, 0}};
 	for (const Call &c : calls) {
-		for (std::size_t n : {kNoFlushLibcMin + 1, kNoFlushNtMin + 77}) {
-			for (long shift : {long(big) + 5, 3L, -3L}) {
-				const std::size_t doff = 1031 + (shift < 0 ? 64 : 0);
+		for (std::size_t n : {kNoFlushLibcMin + 1, kNoFlushNtMin - 64, kNoFlushNtMin + 77}) {
+			// 64-byte aligned dest for the shifts that are multiples of 64.
+			const std::size_t aligned = 1024 + ((0 - reinterpret_cast<std::uintptr_t>(mem.data() + 1024)) & (kLine - 1));
+			for (long shift : {long(big) + 5, 3L, -3L, long(big), 64L, -64L}) {
+				const std::size_t doff = shift % 64 == 0 ? aligned + (shift < 0 ? 64 : 0) : 1031 + (shift < 0 ? 64 : 0);
 				mem = pristine;
 				expect = pristine;
 				std::memmove(expect.data() + doff, expect.data() + doff + shift, n);
@@ -297,11 +301,13 @@ TEST_P(Variants, LongCopiesAndSets)
 					c.flags);
 				ASSERT_TRUE(mem == expect) << "move flags=" << c.flags << " n=" << n << " shift=" << shift;
 			}
-			mem = pristine;
-			expect = pristine;
-			std::memset(expect.data() + 77, 0x3c, n);
-			(c.byte ? dp_.byte.memset : dp_.cache_line.memset)(mem.data() + 77, 0x3c, n, c.flags);
-			ASSERT_TRUE(mem == expect) << "set flags=" << c.flags << " n=" << n;
+			for (std::size_t soff : {std::size_t(77), aligned}) {
+				mem = pristine;
+				expect = pristine;
+				std::memset(expect.data() + soff, 0x3c, n);
+				(c.byte ? dp_.byte.memset : dp_.cache_line.memset)(mem.data() + soff, 0x3c, n, c.flags);
+				ASSERT_TRUE(mem == expect) << "set flags=" << c.flags << " n=" << n << " off=" << soff;
+			}
 		}
 	}
 }
