@@ -363,6 +363,16 @@ template <class V, class Store, class F> struct Loop {
 			small(d, src, 0, n);
 			return;
 		}
+		if constexpr (!Store::kNonTemporal) {
+			// 64..128 bytes with temporal stores: two possibly overlapping 64-byte
+			// stores and their flushes, instead of head + line + tail, which is a
+			// chain of length-dependent branches that dominates a call this short.
+			if (n <= 2 * kLine) {
+				pair<kLine>(d, src, 0, n);
+				flush_range<F>(d, n);
+				return;
+			}
+		}
 		const std::size_t head = (kLine - (reinterpret_cast<std::uintptr_t>(d) & (kLine - 1))) & (kLine - 1);
 		const std::size_t body = (n - head) & ~(kLine - 1);
 		const std::size_t tail_off = head + body;
@@ -402,7 +412,7 @@ constexpr unsigned kFNoFlush = PMEM2_F_MEM_NOFLUSH;
 
 // The non-temporal threshold in bytes (PMEM_MOVNT_THRESHOLD, default 256), set once
 // when the library loads (data_path_x86_64.cpp) and constant afterwards.
-extern const std::size_t g_movnt_threshold;
+extern const std::size_t g_movnt_threshold __attribute__((visibility("hidden")));
 
 // How one call will store, decided from the flags, the length and the granularity.
 //   TemporalNoFlush     our loop, ordinary stores, no flush (short NOFLUSH copies)
