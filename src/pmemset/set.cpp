@@ -575,49 +575,40 @@ Status Set::drain()
 	return {};
 }
 
-Result<void *> Set::memcpy(void *dest, void *src, std::size_t len, unsigned flags)
+template <class Op> Result<void *> Set::mem_op(pmemset_event_context &event, unsigned flags, Op &&op)
 {
 	auto o = require_ops();
 	if (!o)
 		return std::move(o).error();
-	pmemset_event_context ctx{};
-	ctx.type = PMEMSET_EVENT_COPY;
-	ctx.data.copy = {src, dest, len, flags};
-	emit(ctx);
-	void *ret = o.value()->memcpy(dest, src, len, flags);
+	emit(event);
+	void *ret = op(*o.value());
 	if (!(flags & PMEMSET_F_MEM_NODRAIN))
 		emit_drain();
 	return ret;
+}
+
+Result<void *> Set::memcpy(void *dest, void *src, std::size_t len, unsigned flags)
+{
+	pmemset_event_context ctx{};
+	ctx.type = PMEMSET_EVENT_COPY;
+	ctx.data.copy = {src, dest, len, flags};
+	return mem_op(ctx, flags, [&](const Ops &ops) { return ops.memcpy(dest, src, len, flags); });
 }
 
 Result<void *> Set::memmove(void *dest, void *src, std::size_t len, unsigned flags)
 {
-	auto o = require_ops();
-	if (!o)
-		return std::move(o).error();
 	pmemset_event_context ctx{};
 	ctx.type = PMEMSET_EVENT_MOVE;
 	ctx.data.move = {src, dest, len, flags};
-	emit(ctx);
-	void *ret = o.value()->memmove(dest, src, len, flags);
-	if (!(flags & PMEMSET_F_MEM_NODRAIN))
-		emit_drain();
-	return ret;
+	return mem_op(ctx, flags, [&](const Ops &ops) { return ops.memmove(dest, src, len, flags); });
 }
 
 Result<void *> Set::memset(void *dest, int c, std::size_t len, unsigned flags)
 {
-	auto o = require_ops();
-	if (!o)
-		return std::move(o).error();
 	pmemset_event_context ctx{};
 	ctx.type = PMEMSET_EVENT_SET;
 	ctx.data.set = {dest, c, len, flags};
-	emit(ctx);
-	void *ret = o.value()->memset(dest, c, len, flags);
-	if (!(flags & PMEMSET_F_MEM_NODRAIN))
-		emit_drain();
-	return ret;
+	return mem_op(ctx, flags, [&](const Ops &ops) { return ops.memset(dest, c, len, flags); });
 }
 
 Status Set::deep_flush(void *ptr, std::size_t size)

@@ -162,6 +162,10 @@ private:
 	void emit_drain();
 	const Ops *ops() const noexcept { return ops_.load(std::memory_order_acquire); }
 	common::Result<const Ops *> require_ops() const;
+	// A memcpy/memmove/memset: its event first, then op(ops), then DRAIN unless
+	// NODRAIN (also with NOFLUSH, as the reference does).
+	template <class Op>
+	common::Result<void *> mem_op(pmemset_event_context &event, unsigned flags, Op &&op);
 
 	// Copied from the config at creation; immutable.
 	const pmem2_granularity required_granularity_;
