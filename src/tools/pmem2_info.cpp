@@ -98,7 +98,7 @@ struct Report {
 	std::string type;  // "regular", "directory", "devdax", or "" when not a source
 	Probe<size_t> size, alignment;
 	// MAP_SYNC: attempted directly with mmap on regular files.
-	std::string map_sync;  // "yes", "no", "not needed"
+	std::string map_sync;  // "yes" or "no"
 	std::string map_sync_reason;
 	// Mapping through libpmem2.
 	bool mapped = false;
@@ -119,22 +119,22 @@ struct Report {
 	std::string source_error;
 };
 
-// Tries a small MAP_SHARED_VALIDATE|MAP_SYNC mapping: the kernel grants it only
-// when the file lives on a DAX filesystem backed by persistent memory.
+// Tries a small MAP_SHARED_VALIDATE|MAP_SYNC mapping, as map_new does first: the
+// kernel grants it for a file on a DAX filesystem backed by persistent memory and
+// for device DAX (whose mappings must cover whole device-alignment units).
 void probe_map_sync(Report &r, int fd, bool writable)
 {
-	if (r.type == "devdax") {
-		r.map_sync = "not needed";
-		r.map_sync_reason = "device DAX maps the media directly; no filesystem metadata to sync";
-		return;
-	}
+	const bool devdax = r.type == "devdax";
 	size_t len = common::page_size();
+	if (devdax && r.alignment.value)
+		len = *r.alignment.value;
 	void *p = mmap(nullptr, len, writable ? PROT_READ | PROT_WRITE : PROT_READ,
 		       MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
 	if (p != MAP_FAILED) {
 		munmap(p, len);
 		r.map_sync = "yes";
-		r.map_sync_reason = "the filesystem is mounted with DAX on persistent memory";
+		r.map_sync_reason = devdax ? "device DAX: stores go to the media with no page cache or filesystem between"
+					   : "the filesystem is mounted with DAX on persistent memory";
 		return;
 	}
 	int e = errno;
@@ -281,7 +281,7 @@ void print_json(const Report &r, int status)
 	std::printf("  \"source\": {\"type\": %s, \"size\": %s, \"alignment\": %s},\n", json_str(r.type).c_str(),
 		    json_probe(r.size).c_str(), json_probe(r.alignment).c_str());
 	std::printf("  \"map_sync\": {\"supported\": %s, \"needed\": %s, \"reason\": %s},\n",
-		    r.map_sync == "yes" ? "true" : "false", r.map_sync == "not needed" ? "false" : "true",
+		    r.map_sync == "yes" ? "true" : "false", "true",
 		    json_str(r.map_sync_reason).c_str());
 	if (r.mapped)
 		std::printf("  \"mapping\": {\"ok\": true, \"store_granularity\": %s, \"reason\": %s},\n",

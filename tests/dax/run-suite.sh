@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# run-suite.sh SUITE OUR_LIBPMEM2 PROBE -- boots the qemu guest once and runs one guest
+# run-suite.sh SUITE OUR_LIBPMEM2 PROBE [PMEM2_INFO] -- boots the qemu guest once and runs one guest
 # suite (guest/suite-SUITE.sh) with our library and the reference side by side.
 # Exit 77 (CTest: skipped) when the machine lacks the set-up (run tests/dax/setup.sh).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-SUITE=$1 OURS=$2 PROBE=$3
+SUITE=$1 OURS=$2 PROBE=$3 TOOL=${4:-}
 export KROOT=${KROOT-/opt/pmem2-dax/kroot}
 REF=${PMEM2_REFERENCE_LIB:-/usr/lib/x86_64-linux-gnu/libpmem2.so.1}
 
@@ -32,6 +32,7 @@ cp -L "$OURS" "$PAY/ours/libpmem2.so.1"
 cp -L "$REF" "$PAY/ref/libpmem2.so.1"
 cp -L "$PROBE" "$PAY/ras_probe"
 cp "$HERE/guest/lib.sh" "$PAY/"
+[ -n "$TOOL" ] && cp -L "$TOOL" "$PAY/pmem2-info"
 
 opts=()
 arg=()

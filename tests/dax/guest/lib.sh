@@ -34,6 +34,17 @@ expect() {
 	v=$(val "$1" "$2" "${4:-ours}")
 	if [ "$v" = "$3" ]; then pass "$1 ${4:-ours} $2 = $3"; else fail "$1 ${4:-ours} $2 = '$v', expected '$3'"; fi
 }
+# info TAG PATH [EXIT]: pmem2-info --json PATH into /tmp/TAG.json (shown), and a check
+# of its exit status (default 0). The guest has no JSON parser: checks grep the text.
+info() {
+	if [ ! -x /test/pmem2-info ]; then fail "pmem2-info was not copied into the guest"; return; fi
+	LD_LIBRARY_PATH=/test/lib /test/pmem2-info --json "$2" > /tmp/$1.json 2>&1
+	rc=$?
+	echo "--- pmem2-info --json $2 (exit $rc)"; cat /tmp/$1.json
+	check "pmem2-info $1 exit status ${3:-0}" test "$rc" = "${3:-0}"
+}
+# json TAG TEXT...: the tool's output for TAG contains every TEXT
+json() { t=$1; shift; for x in "$@"; do check "pmem2-info $t has $x" grep -qF "$x" /tmp/$t.json; done; }
 finish() {
 	echo "SUMMARY passed=$PASSED failed=$FAILED"
 	exit $FAILED

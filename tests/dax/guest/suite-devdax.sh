@@ -21,6 +21,10 @@ expect map shared_deep_flush 0
 expect map shared_readback 1
 check "private mapping refused" test "$(val map private_map)" != 0
 
+info tool $D
+json tool '"type": "devdax"' '"supported": true' '"store_granularity": "CACHE_LINE"' "\"$nfit_id\"" \
+	"\"value\": $(cat /sys/bus/dax/devices/dax0.0/size)"
+
 both bb badblocks $D
 same bb
 expect bb bb_end "$E_NO_BAD_BLOCK_FOUND"

@@ -11,4 +11,6 @@ same map
 expect map shared_granularity 0
 expect map shared_granularity 0 ref
 expect map shared_deep_flush 0
+info tool /mnt/pmem/a
+json tool '"store_granularity": "BYTE"' '"eadr": true' '"persistence_domain": "cpu_cache"'
 finish

@@ -26,6 +26,9 @@ expect map private_granularity 0
 expect map shared_deep_flush 0
 expect map shared_readback 1
 
+info tool $M/a
+json tool '"type": "regular"' '"supported": true' '"store_granularity": "CACHE_LINE"' "\"$nfit_id\"" '"eadr": false' '"count": 0'
+
 both bb0 badblocks $M/a
 same bb0
 check "no bad blocks before injection" test -z "$(grep '^bb=' /tmp/bb0.ours)"
@@ -51,6 +54,9 @@ check "a: block-straddling range reported" grep -qE '^bb=(3141632 8192|3141632 4
 both bbc badblocks $M/c
 same bbc
 check "c: only its own bad block" test "$(grep -c '^bb=' /tmp/bbc.ours)" = 1
+
+info tool_bb $M/a 4    # exit status 4: bad blocks found
+json tool_bb '"offset": 1048576'
 
 both rd_bad read $M/a 1048576 8192
 same rd_bad
