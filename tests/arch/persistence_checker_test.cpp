@@ -261,11 +261,14 @@ TEST(PersistenceChecker, OverlappingMovesToo)
 // (logged as our temporal loop in the recording policies).
 TEST(PersistenceChecker, LongNoFlushCopies)
 {
+	static_assert(kNoFlushLibcMin < kNoFlushNtMin, "the libc range lies below the NT range");
 	std::vector<unsigned char> dst(kNoFlushNtMin + 8192), src(kNoFlushNtMin + 256, 9);
 	char *d = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(dst.data()) + 4095) & ~std::uintptr_t(4095));
 	for (const Subject &s : subjects()) {
 		for (unsigned flags : {unsigned(PMEM2_F_MEM_NOFLUSH), unsigned(PMEM2_F_MEM_NOFLUSH | PMEM2_F_MEM_NODRAIN), 0u}) {
-			for (std::size_t n : {kNoFlushLibcMin, kNoFlushLibcMin * 5 + 3, kNoFlushNtMin, kNoFlushNtMin + 77}) {
+			// Every n stays within the buffers: at most kNoFlushNtMin + 77.
+			for (std::size_t n : {kNoFlushLibcMin, (kNoFlushLibcMin + kNoFlushNtMin) / 2 + 3, kNoFlushNtMin,
+				     kNoFlushNtMin + 77}) {
 				for (std::size_t mis : {0, 3}) {
 					g_log.clear();
 					s.move(d + mis, src.data() + 1, n, flags);
