@@ -536,16 +536,21 @@ Result<const Set::Ops *> Set::require_ops() const
 	return o;
 }
 
-Status Set::flush(void *ptr, std::size_t size)
+void Set::emit_flush(void *ptr, std::size_t size)
 {
-	auto o = require_ops();
-	if (!o)
-		return std::move(o).error();
 	pmemset_event_context ctx{};
 	ctx.type = PMEMSET_EVENT_FLUSH;
 	ctx.data.flush.addr = ptr;
 	ctx.data.flush.len = size;
 	emit(ctx);
+}
+
+Status Set::flush(void *ptr, std::size_t size)
+{
+	auto o = require_ops();
+	if (!o)
+		return std::move(o).error();
+	emit_flush(ptr, size);
 	o.value()->flush(ptr, size);
 	return {};
 }
@@ -555,11 +560,7 @@ Status Set::persist(void *ptr, std::size_t size)
 	auto o = require_ops();
 	if (!o)
 		return std::move(o).error();
-	pmemset_event_context ctx{};
-	ctx.type = PMEMSET_EVENT_FLUSH;
-	ctx.data.flush.addr = ptr;
-	ctx.data.flush.len = size;
-	emit(ctx);
+	emit_flush(ptr, size);
 	o.value()->persist(ptr, size);
 	emit_drain();
 	return {};

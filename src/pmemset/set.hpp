@@ -160,6 +160,7 @@ private:
 
 	void emit(pmemset_event_context &ctx);
 	void emit_drain();
+	void emit_flush(void *ptr, std::size_t size); // FLUSH {ptr, size}: before flush and persist
 	const Ops *ops() const noexcept { return ops_.load(std::memory_order_acquire); }
 	common::Result<const Ops *> require_ops() const;
 	// A memcpy/memmove/memset: its event first, then op(ops), then DRAIN unless
