@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 namespace pmem2::common {
@@ -29,23 +28,6 @@ UniqueFd::~UniqueFd()
 {
 	if (fd_ >= 0)
 		::close(fd_);
-}
-
-MappedRange &MappedRange::operator=(MappedRange &&o) noexcept
-{
-	if (this != &o) {
-		if (addr_ != nullptr)
-			::munmap(addr_, len_);
-		addr_ = std::exchange(o.addr_, nullptr);
-		len_ = std::exchange(o.len_, 0);
-	}
-	return *this;
-}
-
-MappedRange::~MappedRange()
-{
-	if (addr_ != nullptr)
-		::munmap(addr_, len_);
 }
 
 Result<std::string> read_small_file(const std::string &path, std::size_t max_len)

@@ -38,28 +38,6 @@ private:
 	int fd_ = -1;
 };
 
-// Owns [addr, addr+len) of the address space; munmaps it on destruction unless released.
-class MappedRange {
-public:
-	MappedRange() = default;
-	MappedRange(void *addr, std::size_t len) noexcept : addr_(addr), len_(len) {}
-	MappedRange(MappedRange &&o) noexcept
-		: addr_(std::exchange(o.addr_, nullptr)), len_(std::exchange(o.len_, 0)) {}
-	MappedRange &operator=(MappedRange &&o) noexcept;
-	MappedRange(const MappedRange &) = delete;
-	MappedRange &operator=(const MappedRange &) = delete;
-	~MappedRange();
-
-	void *addr() const noexcept { return addr_; }
-	std::size_t size() const noexcept { return len_; }
-	// Gives up ownership; the range stays mapped.
-	void release() noexcept { addr_ = nullptr; len_ = 0; }
-
-private:
-	void *addr_ = nullptr;
-	std::size_t len_ = 0;
-};
-
 // Reads a small sysfs-style text file whole (at most max_len bytes).
 // Open/read errors give -errno with a message naming the path.
 Result<std::string> read_small_file(const std::string &path, std::size_t max_len = 4096);

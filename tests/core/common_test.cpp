@@ -9,6 +9,7 @@
 
 #include "common/env.hpp"
 #include "common/errormsg.hpp"
+#include "common/address_space.hpp"
 #include "common/posix.hpp"
 #include "common/result.hpp"
 #include "core_test_util.hpp"
@@ -148,24 +149,34 @@ TEST(CommonPosix, UniqueFdClosesAndMoves)
 
 TEST(CommonPosix, MappedRangeUnmapsUnlessReleased)
 {
-	const size_t len = 2 * common::page_size();
-	void *a = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(a, MAP_FAILED);
+	const size_t page = common::page_size();
+	const size_t len = 4 * page;
+	void *a = nullptr;
+	ASSERT_EQ(common::address_space::reserve(len, &a), 0);
 	{
 		common::MappedRange r(a, len);
 		common::MappedRange moved(std::move(r));
 		EXPECT_EQ(r.addr(), nullptr);
 		EXPECT_EQ(moved.size(), len);
+		// Trimming gives back exactly the trimmed pages.
+		ASSERT_EQ(moved.release_front(page), 0);
+		ASSERT_EQ(moved.release_back(page), 0);
+		EXPECT_EQ(moved.begin(), reinterpret_cast<uintptr_t>(a) + page);
+		EXPECT_EQ(moved.size(), 2 * page);
+		EXPECT_FALSE(any_mapped(a, page));
+		EXPECT_FALSE(any_mapped(static_cast<char *>(a) + 3 * page, page));
+		EXPECT_TRUE(any_mapped(static_cast<char *>(a) + page, 2 * page));
 	}
 	EXPECT_FALSE(any_mapped(a, len));
 
-	void *b = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(b, MAP_FAILED);
+	void *b = nullptr;
+	ASSERT_EQ(common::address_space::reserve(len, &b), 0);
 	{
 		common::MappedRange r(b, len);
 		r.release();
 	}
 	EXPECT_TRUE(any_mapped(b, len));
+	common::address_space::forget(b, len);
 	::munmap(b, len);
 }
 

@@ -308,14 +308,14 @@ TEST(RsvCore, AddressAlignmentIsCheckedAfterTheRange)
 	auto &rsv = *r.value();
 	pmem2::map::Map m;
 	int calls = 0;
-	auto place = [&](void *) -> pmem2::common::Status {
+	auto place = [&](void *, pmem2::vm::Reservation::Leftover &) -> pmem2::common::Status {
 		++calls;
 		return {};
 	};
 	EXPECT_EQ(rsv.insert(4096, 2 * MiB, 2 * MiB, m, place).code(), PMEM2_E_ADDRESS_UNALIGNED);
 	EXPECT_EQ(rsv.insert(8 * MiB - 4096, 2 * MiB, 2 * MiB, m, place).code(), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	EXPECT_EQ(calls, 0);
-	EXPECT_TRUE(rsv.insert(2 * MiB, 2 * MiB, 2 * MiB, m, [&](void *addr) -> pmem2::common::Status {
+	EXPECT_TRUE(rsv.insert(2 * MiB, 2 * MiB, 2 * MiB, m, [&](void *addr, pmem2::vm::Reservation::Leftover &) -> pmem2::common::Status {
 			       m.addr = addr;
 			       m.content_length = m.reserved_length = 2 * MiB;
 			       return {};
@@ -339,7 +339,7 @@ TEST_F(Rsv, MapDeleteOfAMapNotInItsReservationIsRefused)
 	EXPECT_EQ(pmem2_map_delete(&m), PMEM2_E_MAPPING_NOT_FOUND);
 	EXPECT_NE(m, nullptr);
 	// Put it back so the fixture can clean up.
-	auto again = rsv->insert(0, 64 * KiB, 4096, *core, [&](void *addr) -> pmem2::common::Status {
+	auto again = rsv->insert(0, 64 * KiB, 4096, *core, [&](void *addr, pmem2::vm::Reservation::Leftover &) -> pmem2::common::Status {
 		return ::mmap(addr, 64 * KiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, file_.fd(), 0) ==
 				       MAP_FAILED
 			       ? pmem2::common::fail(-errno, "mmap")

@@ -9,6 +9,7 @@
 
 #include <libpmem2/base.h>
 
+#include "common/address_space.hpp"
 #include "common/posix.hpp"
 #include "pmem2/config/config.hpp"
 #include "pmem2/granularity/granularity.hpp"
@@ -24,6 +25,7 @@
 
 namespace pmem2::map {
 
+namespace address_space = common::address_space;
 using common::fail;
 using common::fail_errno;
 using common::Result;
@@ -110,33 +112,38 @@ Result<Request> validate(const config::Config &cfg, const source::Source &src)
 	return Request{file_offset, content, a};
 }
 
-// Maps the source over [addr, addr+len) with MAP_FIXED. Returns whether MAP_SYNC
-// was granted (the mapping is then synchronous with the media: DAX).
-Result<bool> map_fixed(void *addr, std::size_t len, const config::Config &cfg, const source::Source &src,
-		       std::size_t file_offset)
+// Maps the source where the kernel chooses (never over anything), with MAP_SYNC
+// when the source supports it. The mapping is owned by the returned range; the
+// bool says whether MAP_SYNC was granted (the mapping is then synchronous with the
+// media: DAX). The attempt is never made with MAP_FIXED over a range of the
+// library's: ext4 and xfs refuse MAP_SYNC only after they have removed what was
+// mapped there, which left a hole another thread's mmap could take.
+Result<std::pair<common::MappedRange, bool>> map_anywhere(std::size_t len, const config::Config &cfg,
+							  const source::Source &src, std::size_t file_offset)
 {
 	const int prot = to_mmap_prot(cfg.protection);
 	const bool anon = src.kind == source::Kind::Anonymous;
 	const int fd = anon ? -1 : src.fd;
 	const int anon_flag = anon ? MAP_ANONYMOUS : 0;
 	const off_t off = static_cast<off_t>(file_offset);
+	void *p = nullptr;
 
 	if (cfg.sharing == Sharing::Private) {
-		if (::mmap(addr, len, prot, MAP_FIXED | MAP_PRIVATE | anon_flag, fd, off) == MAP_FAILED)
-			return mmap_error(errno);
-		return false;
+		if (int err = address_space::map_anywhere(len, prot, MAP_PRIVATE | anon_flag, fd, off, &p); err != 0)
+			return mmap_error(err);
+		return std::make_pair(common::MappedRange(p, len), false);
 	}
 	// The kernel refuses MAP_SHARED_VALIDATE for anonymous memory; skip the attempt.
 	if (!anon) {
-		void *p = ::mmap(addr, len, prot, MAP_FIXED | MAP_SHARED_VALIDATE | MAP_SYNC, fd, off);
-		if (p != MAP_FAILED)
-			return true;
-		if (errno != EINVAL && errno != EOPNOTSUPP)
-			return mmap_error(errno);
+		const int err = address_space::map_anywhere(len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, fd, off, &p);
+		if (err == 0)
+			return std::make_pair(common::MappedRange(p, len), true);
+		if (err != EINVAL && err != EOPNOTSUPP)
+			return mmap_error(err);
 	}
-	if (::mmap(addr, len, prot, MAP_FIXED | MAP_SHARED | anon_flag, fd, off) == MAP_FAILED)
-		return mmap_error(errno);
-	return false;
+	if (int err = address_space::map_anywhere(len, prot, MAP_SHARED | anon_flag, fd, off, &p); err != 0)
+		return mmap_error(err);
+	return std::make_pair(common::MappedRange(p, len), false);
 }
 
 // Fills in the granularity of a freshly mapped m, or fails when it cannot meet
@@ -168,27 +175,54 @@ std::unique_ptr<Map> new_map_object(const source::Source &src)
 	return m;
 }
 
+// Fills in where m lives; the range is owned by m from now on (map_delete).
+void settle_address(Map &m, void *addr, const Request &req, std::size_t reserved) noexcept
+{
+	m.addr = addr;
+	m.content_length = req.content_length;
+	m.reserved_length = reserved;
+}
+
 Result<std::unique_ptr<Map>> map_into_reservation(const config::Config &cfg, const source::Source &src,
 						  const Request &req)
 {
+	using Leftover = vm::Reservation::Leftover;
 	auto m = new_map_object(src);
 	m->reservation = cfg.reservation;
 	m->reservation_offset = cfg.reservation_offset;
+	const std::size_t reserved = common::align_up(req.content_length, common::page_size());
 	Status st = cfg.reservation->insert(
-		cfg.reservation_offset, req.content_length, req.alignment, *m, [&](void *addr) -> Status {
-			const std::size_t reserved = common::align_up(req.content_length, common::page_size());
-			auto sync = map_fixed(addr, reserved, cfg, src, req.file_offset);
-			if (!sync)
-				return std::move(sync).error();
-			m->addr = addr;
-			m->content_length = req.content_length;
-			m->reserved_length = reserved;
-			PMEM2_TRY(settle_granularity(*m, cfg, src, sync.value()));
+		cfg.reservation_offset, req.content_length, req.alignment, *m,
+		[&](void *addr, Leftover &left) -> Status {
+			auto fresh = map_anywhere(reserved, cfg, src, req.file_offset);
+			if (!fresh)
+				return std::move(fresh).error();
+			PMEM2_TRY(settle_granularity(*m, cfg, src, fresh->second));
+			common::MappedRange &mapping = fresh->first;
+			left = Leftover::Unknown;
+			if (int err = address_space::move_onto(mapping.addr(), reserved, addr); err != 0)
+				return fail_errno(err, 0, "cannot move the mapping into the reservation at %p", addr);
+			mapping.release(); // now at addr, in the reservation's range
+			left = Leftover::Mapping;
+			settle_address(*m, addr, req, reserved);
 			return registry::add(*m, -EEXIST);
 		});
 	if (!st)
 		return std::move(st).error();
 	return m;
+}
+
+// After a failed move onto [target, +len) inside the library's placeholder: the
+// placeholder around it is given back, and the target only if it is still (or
+// again) the library's.
+void release_after_failed_move(common::MappedRange &placeholder, std::uintptr_t target, std::size_t len) noexcept
+{
+	(void)placeholder.release_back(placeholder.end() - (target + len));
+	address_space::forget(reinterpret_cast<void *>(target), len);
+	if (address_space::reserve_exactly(reinterpret_cast<void *>(target), len) == 0)
+		(void)address_space::release(reinterpret_cast<void *>(target), len);
+	(void)address_space::release(placeholder.addr(), target - placeholder.begin());
+	placeholder.release();
 }
 
 Result<std::unique_ptr<Map>> map_standalone(const config::Config &cfg, const source::Source &src,
@@ -202,32 +236,34 @@ Result<std::unique_ptr<Map>> map_standalone(const config::Config &cfg, const sou
 	if (req.alignment > align)
 		align = req.alignment;
 
-	void *raw = ::mmap(nullptr, reserved + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (raw == MAP_FAILED)
-		return fail_errno(errno, 0, "cannot reserve %zu bytes of address space", reserved + align);
-	common::MappedRange placeholder(raw, reserved + align);
-	const auto raw_begin = reinterpret_cast<std::uintptr_t>(raw);
-	const auto begin = common::align_up(raw_begin, align);
-	void *addr = reinterpret_cast<void *>(begin);
-
+	auto fresh = map_anywhere(reserved, cfg, src, req.file_offset);
+	if (!fresh)
+		return std::move(fresh).error();
 	auto m = new_map_object(src);
-	auto sync = map_fixed(addr, reserved, cfg, src, req.file_offset);
-	if (!sync)
-		return std::move(sync).error();
-	m->addr = addr;
-	m->content_length = req.content_length;
-	m->reserved_length = reserved;
-	PMEM2_TRY(settle_granularity(*m, cfg, src, sync.value()));
-	PMEM2_TRY(registry::add(*m, -EEXIST));
+	PMEM2_TRY(settle_granularity(*m, cfg, src, fresh->second));
+	common::MappedRange mapping = std::move(fresh->first);
 
-	// Keep only the mapping: give back the placeholder's head and tail.
-	placeholder.release();
-	if (begin > raw_begin)
-		::munmap(raw, begin - raw_begin);
-	const std::uintptr_t tail = begin + reserved;
-	const std::uintptr_t raw_end = raw_begin + reserved + align;
-	if (raw_end > tail)
-		::munmap(reinterpret_cast<void *>(tail), raw_end - tail);
+	if (mapping.begin() % align != 0) {
+		// Move it to an aligned address inside a placeholder of ours big enough
+		// to hold one, then give back the placeholder's head and tail.
+		void *raw = nullptr;
+		if (int err = address_space::reserve(reserved + align, &raw); err != 0)
+			return fail_errno(err, 0, "cannot reserve %zu bytes of address space", reserved + align);
+		common::MappedRange placeholder(raw, reserved + align);
+		const std::uintptr_t target = common::align_up(placeholder.begin(), align);
+		if (int err = address_space::move_onto(mapping.addr(), reserved, reinterpret_cast<void *>(target));
+		    err != 0) {
+			release_after_failed_move(placeholder, target, reserved);
+			return fail_errno(err, 0, "cannot move the mapping to an address aligned to %zu", align);
+		}
+		mapping.release();
+		(void)placeholder.release_back(placeholder.end() - (target + reserved));
+		(void)placeholder.release_front(target - placeholder.begin());
+		mapping = std::move(placeholder); // exactly [target, +reserved) now
+	}
+	settle_address(*m, mapping.addr(), req, reserved);
+	PMEM2_TRY(registry::add(*m, -EEXIST));
+	mapping.release(); // m owns it (map_delete)
 	return m;
 }
 
@@ -276,8 +312,7 @@ Status map_delete(Map &m)
 		}
 		return {};
 	}
-	if (m.reserved_length != 0 && ::munmap(m.addr, m.reserved_length) != 0) {
-		const int err = errno;
+	if (int err = address_space::release(m.addr, m.reserved_length); err != 0) {
 		(void)registry::add(m, -EEXIST);
 		return fail_errno(err, 0, "munmap(%p, %zu)", m.addr, m.reserved_length);
 	}

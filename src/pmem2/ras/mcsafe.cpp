@@ -9,6 +9,7 @@
 
 #include <libpmem2/base.h>
 
+#include "common/address_space.hpp"
 #include "common/posix.hpp"
 #include "pmem2/persist/granularity_ops.hpp"
 #include "pmem2/ras/sigbus_guard.hpp"
@@ -67,9 +68,10 @@ Status transfer_mapped(int fd, std::size_t align, Direction dir, void *buf, std:
 	const std::size_t map_off = common::align_down(offset, align);
 	const std::size_t map_len = common::align_up(offset + size, align) - map_off;
 	const int prot = dir == Direction::Read ? PROT_READ : PROT_READ | PROT_WRITE;
-	void *addr = ::mmap(nullptr, map_len, prot, MAP_SHARED, fd, static_cast<off_t>(map_off));
-	if (addr == MAP_FAILED)
-		return fail_errno(errno, 0, "cannot map %zu bytes at offset %zu for a machine-check-safe %s", map_len,
+	void *addr = nullptr;
+	if (int e = common::address_space::map_anywhere(map_len, prot, MAP_SHARED, fd, static_cast<off_t>(map_off), &addr);
+	    e != 0)
+		return fail_errno(e, 0, "cannot map %zu bytes at offset %zu for a machine-check-safe %s", map_len,
 				  map_off, verb(dir));
 	// Owned here, outside the guarded frame: unmapped whatever the copy ends with.
 	common::MappedRange mapping(addr, map_len);

@@ -10,14 +10,12 @@
 
 #include <libpmem2/base.h>
 
+#include "common/address_space.hpp"
 #include "pmem2/map/map.hpp"
-
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
 
 namespace pmem2::vm {
 
+namespace address_space = common::address_space;
 using common::fail;
 using common::fail_errno;
 using common::Result;
@@ -29,38 +27,25 @@ constexpr std::size_t kMiB = std::size_t{1} << 20;
 constexpr std::size_t kGiB = std::size_t{1} << 30;
 constexpr std::uintptr_t kMaxAddr = std::numeric_limits<std::uintptr_t>::max();
 
-// Every piece of placeholder is mapped with the same flags, so that the kernel
-// merges neighbouring pieces back into one VMA after a map is removed (otherwise
-// each removal would cost a VMA against vm.max_map_count).
-constexpr int kPlaceholderFlags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-
 void *as_ptr(std::uintptr_t a) noexcept { return reinterpret_cast<void *>(a); }
 
-// Maps fresh placeholder at exactly [addr, addr+len), failing if any of it is in
-// use. A kernel older than 4.17 ignores MAP_FIXED_NOREPLACE and treats it as a
-// hint: a different address is then undone and reported as occupied.
-Result<void *> map_placeholder_noreplace(void *addr, std::size_t len)
+// Fresh placeholder at exactly [addr, addr+len), failing if any of it is in use.
+Status reserve_exactly(void *addr, std::size_t len)
 {
-	void *p = ::mmap(addr, len, PROT_NONE, kPlaceholderFlags | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == MAP_FAILED) {
-		const int err = errno;
-		if (err == EEXIST)
-			return fail_errno(err, PMEM2_E_MAPPING_EXISTS, "[%p, +%zu) is already mapped", addr, len);
+	const int err = address_space::reserve_exactly(addr, len);
+	if (err == EEXIST)
+		return fail_errno(err, PMEM2_E_MAPPING_EXISTS, "[%p, +%zu) is already mapped", addr, len);
+	if (err != 0)
 		return fail_errno(err, 0, "cannot reserve [%p, +%zu)", addr, len);
-	}
-	if (p != addr) {
-		::munmap(p, len);
-		return fail(PMEM2_E_MAPPING_EXISTS, "[%p, +%zu) is already mapped", addr, len);
-	}
-	return p;
+	return {};
 }
 
-// Replaces whatever is mapped at [addr, addr+len) with placeholder, atomically
-// (MAP_FIXED), so the range is never a hole another thread's mmap could take.
+// Replaces whatever the library mapped at [addr, addr+len) with placeholder in
+// one step, so the range is never a hole another thread's mmap could take.
 Status restore_placeholder(std::uintptr_t addr, std::size_t len)
 {
-	if (::mmap(as_ptr(addr), len, PROT_NONE, kPlaceholderFlags | MAP_FIXED, -1, 0) == MAP_FAILED)
-		return fail_errno(errno, 0, "cannot restore the placeholder over [%p, +%zu)", as_ptr(addr), len);
+	if (int err = address_space::cover_with_placeholder(as_ptr(addr), len); err != 0)
+		return fail_errno(err, 0, "cannot restore the placeholder over [%p, +%zu)", as_ptr(addr), len);
 	return {};
 }
 
@@ -92,16 +77,11 @@ Result<std::unique_ptr<Reservation>> Reservation::create(void *addr, std::size_t
 		return fail(-ENOMEM, "size %zu does not fit in the address space", size);
 	const std::size_t real = common::align_up(size, a) + a;
 
-	void *raw;
+	void *raw = addr;
 	if (addr != nullptr) {
-		auto p = map_placeholder_noreplace(addr, real);
-		if (!p)
-			return std::move(p).error();
-		raw = p.value();
-	} else {
-		raw = ::mmap(nullptr, real, PROT_NONE, kPlaceholderFlags, -1, 0);
-		if (raw == MAP_FAILED)
-			return fail_errno(errno, 0, "cannot reserve %zu bytes of address space", real);
+		PMEM2_TRY(reserve_exactly(addr, real));
+	} else if (int err = address_space::reserve(real, &raw); err != 0) {
+		return fail_errno(err, 0, "cannot reserve %zu bytes of address space", real);
 	}
 	common::MappedRange owner(raw, real);
 	const std::uintptr_t user =
@@ -114,14 +94,23 @@ Status Reservation::destroy(Reservation *rsv)
 {
 	{
 		std::unique_lock guard(rsv->lock_);
-		if (!rsv->slots_.empty())
+		if (rsv->slots_.size() != rsv->lost_)
 			return fail(PMEM2_E_VM_RESERVATION_NOT_EMPTY,
-				    "the reservation still holds %zu mapping(s), the first at %p", rsv->slots_.size(),
-				    as_ptr(rsv->slots_.first().key()));
-		// Unmapping the whole real range returns the alignment slack too
-		// (the reference left it mapped).
-		if (::munmap(rsv->real_.addr(), rsv->real_.size()) != 0)
-			return fail_errno(errno, 0, "munmap(%p, %zu)", rsv->real_.addr(), rsv->real_.size());
+				    "the reservation still holds %zu mapping(s)", rsv->slots_.size() - rsv->lost_);
+		// Giving back the whole real range returns the alignment slack too (the
+		// reference left it mapped). Ranges lost to a failed move are not ours
+		// any more: only the owned pieces between them are given back.
+		if (rsv->lost_ == 0) {
+			if (int err = address_space::release(rsv->real_.addr(), rsv->real_.size()); err != 0)
+				return fail_errno(err, 0, "munmap(%p, %zu)", rsv->real_.addr(), rsv->real_.size());
+		} else {
+			std::uintptr_t from = rsv->real_.begin();
+			for (auto it = rsv->slots_.first(); it.valid(); it.next()) {
+				(void)address_space::release(as_ptr(from), it.key() - from);
+				from = it.value().end;
+			}
+			(void)address_space::release(as_ptr(from), rsv->real_.end() - from);
+		}
 		rsv->real_.release();
 	}
 	delete rsv;
@@ -153,17 +142,13 @@ Status Reservation::extend(std::size_t size)
 	if (size > kMaxAddr - user_end - huge_align_)
 		return fail(-ENOMEM, "extending by %zu bytes does not fit in the address space", size);
 	const std::uintptr_t new_end = user_end + size;
-	const std::uintptr_t real_begin = reinterpret_cast<std::uintptr_t>(real_.addr());
-	const std::uintptr_t real_end = real_begin + real_.size();
+	const std::uintptr_t real_end = real_.end();
 	if (new_end > real_end) {
 		// Grow the real range to the next A boundary, so that a series of small
 		// extensions costs one system call per A bytes.
 		const std::uintptr_t target = common::align_up(new_end, huge_align_);
-		auto p = map_placeholder_noreplace(as_ptr(real_end), target - real_end);
-		if (!p)
-			return std::move(p).error();
-		real_.release();
-		real_ = common::MappedRange(as_ptr(real_begin), target - real_begin);
+		PMEM2_TRY(reserve_exactly(as_ptr(real_end), target - real_end));
+		real_.adopt_back(target - real_end);
 	}
 	size_ += size;
 	return {};
@@ -201,21 +186,13 @@ Status Reservation::shrink(std::size_t offset, std::size_t size)
 		return fail(PMEM2_E_VM_RESERVATION_NOT_EMPTY, "[%zu, +%zu) still holds the mapping at %p", offset,
 			    size, as_ptr(hit.key()));
 
-	const std::uintptr_t real_begin = reinterpret_cast<std::uintptr_t>(real_.addr());
-	const std::uintptr_t real_end = real_begin + real_.size();
 	// The freed side goes back to the system with the slack beyond it, so the
 	// real range stays one piece that contains the user range.
-	const std::uintptr_t cut_begin = at_front ? real_begin : begin;
-	const std::uintptr_t cut_end = at_front ? end : real_end;
-	if (::munmap(as_ptr(cut_begin), cut_end - cut_begin) != 0)
-		return fail_errno(errno, 0, "munmap(%p, %zu)", as_ptr(cut_begin), cut_end - cut_begin);
-	real_.release();
-	if (at_front) {
-		real_ = common::MappedRange(as_ptr(end), real_end - end);
+	const int err = at_front ? real_.release_front(end - real_.begin()) : real_.release_back(real_.end() - begin);
+	if (err != 0)
+		return fail_errno(err, 0, "cannot give back [%p, +%zu) of the reservation", as_ptr(begin), size);
+	if (at_front)
 		addr_ = end;
-	} else {
-		real_ = common::MappedRange(as_ptr(real_begin), begin - real_begin);
-	}
 	size_ -= size;
 	return {};
 }
@@ -284,7 +261,7 @@ Result<map::Map *> Reservation::find_last() const
 }
 
 Status Reservation::insert(std::size_t offset, std::size_t length, std::size_t alignment, map::Map &m,
-			   const std::function<Status(void *addr)> &place)
+			   const std::function<Status(void *addr, Leftover &left)> &place)
 {
 	const std::size_t page = common::page_size();
 	std::uintptr_t begin;
@@ -313,23 +290,52 @@ Status Reservation::insert(std::size_t offset, std::size_t length, std::size_t a
 		slots_.insert(begin, Slot{end, &m, State::Placing});
 	}
 
-	// The claimed slot keeps everyone else off the range while mmap runs.
-	Status st = place(as_ptr(begin));
-	if (!st) {
-		// Best effort: should even this fail, the range stays claimed forever
-		// rather than being handed out over an unknown mapping.
-		Status restored = restore_placeholder(begin, reserved);
-		std::unique_lock guard(lock_);
-		if (restored)
-			slots_.erase(begin);
-		else
-			slots_.find(begin).value().map = nullptr; // m is about to be destroyed by the caller
-		return st;
-	}
+	// The claimed slot keeps everyone else off the range while mmap runs; it is
+	// dropped again (rolled back) unless place() succeeds, whether place() fails
+	// or throws.
+	struct Claim {
+		Reservation &rsv;
+		std::uintptr_t begin;
+		std::size_t reserved;
+		Leftover left = Leftover::Placeholder;
+		bool committed = false;
+		~Claim()
+		{
+			if (!committed)
+				rsv.drop_claim(begin, reserved, left);
+		}
+	} claim{*this, begin, reserved};
+
+	PMEM2_TRY(place(as_ptr(begin), claim.left));
 	// The slot is still where it was put: only its owner can drop a claimed slot.
 	std::unique_lock guard(lock_);
 	slots_.find(begin).value().state = State::Live;
+	claim.committed = true;
 	return {};
+}
+
+void Reservation::drop_claim(std::uintptr_t begin, std::size_t reserved, Leftover left) noexcept
+{
+	bool lost = false;
+	if (left == Leftover::Mapping) {
+		// Ours, but holding a mapping: best effort back to placeholder. Should even
+		// that fail, the range is still owned and is given back with the rest.
+		(void)address_space::cover_with_placeholder(as_ptr(begin), reserved);
+	} else if (left == Leftover::Unknown) {
+		// A failed move may have cleared the range, and another thread's mmap may
+		// have taken it since: it is claimed back only if it is wholly free;
+		// otherwise it is not the library's to touch any more.
+		address_space::forget(as_ptr(begin), reserved);
+		lost = address_space::reserve_exactly(as_ptr(begin), reserved) != 0;
+	}
+	std::unique_lock guard(lock_);
+	if (lost) {
+		Slot &slot = slots_.find(begin).value();
+		slot = Slot{begin + reserved, nullptr, State::Lost};
+		++lost_;
+	} else {
+		slots_.erase(begin);
+	}
 }
 
 Status Reservation::remove(map::Map &m)

@@ -9,6 +9,7 @@
 #include <memory>
 #include <shared_mutex>
 
+#include "common/address_space.hpp"
 #include "common/posix.hpp"
 #include "common/result.hpp"
 #include "pmem2/vm_reservation/bplus_tree.hpp"
@@ -80,22 +81,37 @@ public:
 	common::Result<map::Map *> find_first() const;
 	common::Result<map::Map *> find_last() const;
 
+	// What a failed place() left in the claimed range.
+	enum class Leftover : std::uint8_t {
+		Placeholder, // untouched
+		Mapping,     // a mapping of the library's, to be covered with placeholder again
+		Unknown,     // possibly cleared by a failed move: maybe not the library's any more
+	};
+
 	// Places a mapping of `length` bytes at `offset`. It checks, in order: offset %
 	// page (OFFSET_UNALIGNED), offset + roundup(length, page) > size (LENGTH_OUT_OF_RANGE),
 	// (address + offset) % alignment (ADDRESS_UNALIGNED), overlap with a map placed
 	// or being placed there (MAPPING_EXISTS), and claims the range. Then, without
-	// the lock, place(addr) must MAP_FIXED the range and fill m (addr, content_length,
-	// reserved_length). On success m becomes visible to find*; if place fails, the
-	// PROT_NONE placeholder is put back over the range before the claim is dropped.
+	// the lock, place(addr, left) must move a mapping onto the range and fill m (addr,
+	// content_length, reserved_length), recording in `left` what it has done to the
+	// range so far. On success m becomes visible to find*. If place fails or throws,
+	// the claim is rolled back: the placeholder is put back (Mapping), or the range
+	// is taken back only if it is wholly free (Unknown), else it stays claimed as lost
+	// forever and is never unmapped by the library.
 	common::Status insert(std::size_t offset, std::size_t length, std::size_t alignment, map::Map &m,
-			      const std::function<common::Status(void *addr)> &place);
+			      const std::function<common::Status(void *addr, Leftover &left)> &place);
 	// Puts the PROT_NONE placeholder back over m's range, then drops m from the tree.
 	// Not placed in this reservation: MAPPING_NOT_FOUND; -errno if the placeholder
 	// could not be restored (m is then kept).
 	common::Status remove(map::Map &m);
 
 private:
-	enum class State : std::uint8_t { Placing, Live, Removing };
+	enum class State : std::uint8_t {
+		Placing,  // claimed by an insert in progress
+		Live,     // holds a map
+		Removing, // claimed by a remove in progress
+		Lost,     // no longer the library's (see Leftover::Unknown); occupied forever
+	};
 	struct Slot {
 		std::uintptr_t end; // start + content_length
 		map::Map *map;
@@ -110,10 +126,13 @@ private:
 	Tree::Iter first_intersecting(std::uintptr_t begin, std::uintptr_t end) const;
 	// The lowest live slot intersecting [begin, end). Lock held.
 	common::Result<map::Map *> first_live(Tree::Iter it, std::uintptr_t end, const char *what) const;
+	// Rolls back insert's claim of [begin, begin+reserved) (see insert). Takes the lock.
+	void drop_claim(std::uintptr_t begin, std::size_t reserved, Leftover left) noexcept;
 
 	mutable std::shared_mutex lock_;
 	Tree slots_;
 	common::MappedRange real_; // the whole placeholder owned, user range included
+	std::size_t lost_ = 0;     // slots in state Lost
 	std::uintptr_t addr_;      // user range start
 	std::size_t size_;         // user range length
 	std::size_t huge_align_;   // A
