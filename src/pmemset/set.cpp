@@ -74,7 +74,7 @@ Result<std::unique_ptr<Part>> Part::create(Set *set, Source *source, std::size_t
 	std::size_t length)
 {
 	PMEM2_TRY(source->recheck());
-	return std::make_unique<Part>(Part{set, source, offset, length});
+	return std::make_unique<Part>(set, source, offset, length);
 }
 
 pmemset_part_descriptor PartMap::descriptor() const noexcept
@@ -117,12 +117,18 @@ Result<std::unique_ptr<Set>> Set::create(const Config &cfg)
 	return std::unique_ptr<Set>(new Set(cfg));
 }
 
-Set::~Set()
+void Set::close() noexcept
 {
+	closed_.store(true, std::memory_order_release);
+	std::unique_lock<std::shared_mutex> guard(lock_);
 	for (auto &entry : maps_)
 		(void)unmap(entry.second->pieces_);
 	maps_.clear(); // drops the reservations the set made (now empty)
+	members_.clear();
+	previous_ = nullptr;
 }
+
+Set::~Set() { close(); }
 
 void Set::emit(pmemset_event_context &ctx)
 {
@@ -229,6 +235,8 @@ void Set::insert(std::unique_ptr<PartMap> pmap)
 
 Status Set::map_part(const Part &part, pmemset_part_descriptor *desc)
 {
+	if (closed_.load(std::memory_order_acquire))
+		return fail(-EINVAL, "the set of this part was deleted (pmemset_delete)");
 	Source &source = *part.source;
 	pmem2_source *src = source.pmem2();
 	auto total = source.size();

@@ -17,6 +17,7 @@
 #include "common/result.hpp"
 #include "pmemset/config.hpp"
 #include "pmemset/pmem2_handles.hpp"
+#include "pmemset/refcounted.hpp"
 #include "pmemset/source.hpp"
 
 namespace libpmemset {
@@ -24,10 +25,15 @@ namespace libpmemset {
 class Set;
 
 // `length` bytes (0: the whole source size) at byte `offset` of a source, to be
-// mapped into `set`. Not synchronised; consumed by Set::map_part.
+// mapped into `set`. Not synchronised; consumed by Set::map_part. A part keeps its
+// set and its source alive (their handles may be deleted first).
 struct Part {
-	Set *set;
-	Source *source;
+	Part(Set *s, Source *src, std::size_t off, std::size_t len) noexcept
+		: set(s), source(src), offset(off), length(len)
+	{
+	}
+	Ref<Set> set;
+	Ref<Source> source;
 	std::size_t offset;
 	std::size_t length;
 
@@ -76,20 +82,24 @@ private:
 
 // The set. Thread-safe: a reader-writer lock guards the part maps; the
 // persistence functions are fixed once by the first part map and read lock-free.
-// No event callback is ever invoked with the lock held.
-class Set {
+// No event callback is ever invoked with the lock held. The caller's handle and
+// every part made for the set hold references (RefCounted).
+class Set : public RefCounted<Set> {
 public:
 	// PMEMSET_E_GRANULARITY_NOT_SET when cfg has no granularity.
 	static common::Result<std::unique_ptr<Set>> create(const Config &cfg);
-	// Unmaps every part map and deletes the reservations the set made; no events,
-	// references ignored. The caller guarantees no concurrent use.
+	// pmemset_delete: unmaps every part map and deletes the reservations the set
+	// made; no events, references ignored. Parts still alive keep the object, and
+	// map_part on it fails from now on. The caller guarantees no concurrent use.
+	void close() noexcept;
 	~Set();
 	Set(const Set &) = delete;
 	Set &operator=(const Set &) = delete;
 
 	// Maps `part` (which must belong to this set) and stores the whole resulting
 	// part map in *desc (if not NULL); the caller frees the part on success only.
-	// Fires PART_ADD. Codes: see pmemset_part_map in libpmemset.h.
+	// Fires PART_ADD. Codes: see pmemset_part_map in libpmemset.h; -EINVAL after
+	// close().
 	common::Status map_part(const Part &part, pmemset_part_descriptor *desc);
 
 	// Lookups take a reference on what they return.
@@ -179,6 +189,7 @@ private:
 	std::unordered_set<const PartMap *> members_;		  // identity check of handles
 	PartMap *previous_ = nullptr; // last part map placed without coalescing
 
+	std::atomic<bool> closed_{false};
 	std::atomic<int> coalescing_{PMEMSET_COALESCING_NONE};
 	std::atomic<int> granularity_{-1}; // effective; -1 until the first part map
 	Ops ops_storage_{};		    // written once, before ops_ is published

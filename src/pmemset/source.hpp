@@ -13,10 +13,12 @@
 #include "common/posix.hpp"
 #include "common/result.hpp"
 #include "pmemset/pmem2_handles.hpp"
+#include "pmemset/refcounted.hpp"
 
 namespace libpmemset {
 
-class Source {
+// The caller's handle and every part made from the source hold references.
+class Source : public RefCounted<Source> {
 public:
 	enum class Kind { Pmem2, File, Temporary };
 

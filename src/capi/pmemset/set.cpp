@@ -21,7 +21,10 @@ PMEMSET_API int pmemset_delete(pmemset **set)
 {
 	if (set == nullptr)
 		return capi::null_argument("pmemset_delete: set is NULL");
-	delete core(*set);
+	if (Set *s = core(*set)) {
+		s->close();
+		Set::drop(s); // parts still alive keep the (closed) object
+	}
 	*set = nullptr;
 	return 0;
 }

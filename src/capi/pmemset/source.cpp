@@ -41,7 +41,7 @@ PMEMSET_API int pmemset_source_delete(pmemset_source **src)
 {
 	if (src == nullptr)
 		return capi::null_argument("pmemset_source_delete: src is NULL");
-	delete capi::core(*src);
+	Source::drop(capi::core(*src)); // parts made from it keep it alive
 	*src = nullptr;
 	return 0;
 }
