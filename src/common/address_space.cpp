@@ -274,6 +274,14 @@ MappedRange &MappedRange::operator=(MappedRange &&o) noexcept
 
 MappedRange::~MappedRange() { (void)address_space::release(addr(), len_); }
 
+int MappedRange::reset() noexcept
+{
+	if (int err = address_space::release(addr(), len_); err != 0)
+		return err;
+	release();
+	return 0;
+}
+
 int MappedRange::release_front(std::size_t n) noexcept
 {
 	if (int err = address_space::release(addr(), n); err != 0)

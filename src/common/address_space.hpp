@@ -53,8 +53,10 @@ int map_anywhere(std::size_t len, int prot, int flags, int fd, off_t off, void *
 // Moves the owned mapping [from, from+len) onto the owned [to, to+len) (mremap
 // with MREMAP_FIXED). On success `from` is no longer mapped and `to` holds the
 // mapping. On failure `from` is intact; `to` is intact too unless the kernel ran
-// out of memory after clearing it, which the caller cannot tell apart: it must
-// re-cover `to` with reserve_exactly() and forget() it if that fails.
+// out of memory (ENOMEM) after clearing it, which the caller cannot tell apart:
+// after ENOMEM it must forget() `to` and take it back with reserve_exactly() only
+// if that succeeds. Other errors (EINVAL, EFAULT) come from checks made before
+// anything is changed.
 int move_onto(void *from, std::size_t len, void *to) noexcept;
 
 } // namespace pmem2::common::address_space
@@ -81,6 +83,8 @@ public:
 
 	// Gives up ownership without unmapping (the range now belongs to someone else).
 	void release() noexcept { begin_ = 0; len_ = 0; }
+	// Gives the range back now; errno on failure (the range is then still held).
+	int reset() noexcept;
 	// Unmaps the first / last n bytes (n <= size()); errno on failure, nothing changed.
 	int release_front(std::size_t n) noexcept;
 	int release_back(std::size_t n) noexcept;

@@ -23,7 +23,9 @@ common::Result<std::shared_ptr<Reservation>> Reservation::create(std::size_t siz
 	int ret = pmem2_vm_reservation_new(&rsv, nullptr, size);
 	if (ret != 0)
 		return pmem2_failure(0, ret, "cannot create a virtual memory reservation for the part");
-	return std::make_shared<Reservation>(rsv, true);
+	// Owned before anything else can throw.
+	auto owner = std::make_unique<Reservation>(rsv, true);
+	return std::shared_ptr<Reservation>(std::move(owner));
 }
 
 std::uintptr_t Reservation::begin() const noexcept

@@ -51,22 +51,45 @@ Piece piece_of(UniquePmem2Map map) noexcept
 	return Piece{std::move(map), addr, size};
 }
 
-// Deletes the pieces' mappings; the first failure is returned (a mapping whose
-// deletion failed stays mapped: libpmem2 offers nothing else to do with it).
-Status unmap(std::vector<Piece> &pieces) noexcept
+} // namespace
+
+// ---- unmapping ----
+
+Status Set::unmap(std::vector<Piece> &pieces, const std::shared_ptr<Reservation> &rsv) noexcept
 {
 	Status result;
 	for (Piece &p : pieces) {
-		pmem2_map *m = p.map.release();
+		pmem2_map *m = p.map.get();
 		int ret = pmem2_map_delete(&m);
-		if (ret != 0 && result)
+		if (ret == 0) {
+			(void)p.map.release(); // deleted
+			continue;
+		}
+		if (result)
 			result = pmem2_failure(0, ret, "cannot delete pmem2 mapping");
+		// Still mapped: kept, with its reservation, and tried again later.
+		try {
+			orphans_.push_back(Orphan{std::move(p), rsv});
+		} catch (const std::bad_alloc &) {
+			(void)p.map.release(); // nowhere to keep it: the mapping stays
+		}
 	}
 	pieces.clear();
 	return result;
 }
 
-} // namespace
+void Set::retry_orphans() noexcept
+{
+	for (auto it = orphans_.begin(); it != orphans_.end();) {
+		pmem2_map *m = it->piece.map.get();
+		if (pmem2_map_delete(&m) == 0) {
+			(void)it->piece.map.release();
+			it = orphans_.erase(it); // the reservation goes with its last holder
+		} else {
+			++it;
+		}
+	}
+}
 
 // ---- parts and part maps ----
 
@@ -121,8 +144,9 @@ void Set::close() noexcept
 {
 	closed_.store(true, std::memory_order_release);
 	std::unique_lock<std::shared_mutex> guard(lock_);
+	retry_orphans();
 	for (auto &entry : maps_)
-		(void)unmap(entry.second->pieces_);
+		(void)unmap(entry.second->pieces_, entry.second->rsv_);
 	maps_.clear(); // drops the reservations the set made (now empty)
 	members_.clear();
 	previous_ = nullptr;
@@ -412,8 +436,9 @@ Status Set::retire(Retired maps)
 	}
 	Status result;
 	std::unique_lock<std::shared_mutex> guard(lock_);
+	retry_orphans();
 	for (auto &pmap : maps) {
-		Status st = unmap(pmap->pieces_);
+		Status st = unmap(pmap->pieces_, pmap->rsv_);
 		if (!st && result)
 			result = std::move(st);
 		std::shared_ptr<Reservation> rsv = std::move(pmap->rsv_);
@@ -467,7 +492,8 @@ Status Set::remove_range(void *addr, std::size_t len)
 					"part map at %p is still referenced %ld times",
 					ptr_of(pmap->begin()), refs);
 
-		std::vector<Piece> cut;
+		retry_orphans();
+		std::vector<std::pair<std::vector<Piece>, std::shared_ptr<Reservation>>> cut;
 		std::vector<std::shared_ptr<Reservation>> touched;
 		for (PartMap *pmap : hit) {
 			auto &pieces = pmap->pieces_;
@@ -482,7 +508,8 @@ Status Set::remove_range(void *addr, std::size_t len)
 			// Pieces are never split: every one the range touches goes whole.
 			std::vector<Piece> back(std::make_move_iterator(last),
 				std::make_move_iterator(pieces.end()));
-			cut.insert(cut.end(), std::make_move_iterator(first), std::make_move_iterator(last));
+			cut.emplace_back(std::vector<Piece>(std::make_move_iterator(first), std::make_move_iterator(last)),
+				pmap->rsv_);
 			pieces.erase(first, pieces.end());
 			touched.push_back(pmap->rsv_);
 			if (pieces.empty()) { // trimmed at the front: re-key
@@ -503,7 +530,11 @@ Status Set::remove_range(void *addr, std::size_t len)
 				insert(std::move(upper));
 			}
 		}
-		result = unmap(cut);
+		for (auto &[pieces, rsv] : cut) {
+			Status st = unmap(pieces, rsv);
+			if (!st && result)
+				result = std::move(st);
+		}
 		for (auto &rsv : touched)
 			rsv->shrink_to_mappings();
 	}

@@ -168,6 +168,12 @@ private:
 	// Without the lock: PART_REMOVE for each, then (locked) unmap and release.
 	common::Status retire(Retired maps);
 
+	// Under the write lock: deletes the pieces' mappings; one that cannot be deleted
+	// is kept as an orphan (with rsv) and retried by retry_orphans(). The first
+	// failure is returned.
+	common::Status unmap(std::vector<Piece> &pieces, const std::shared_ptr<Reservation> &rsv) noexcept;
+	void retry_orphans() noexcept;
+
 	void emit(pmemset_event_context &ctx);
 	void emit_drain();
 	void emit_flush(void *ptr, std::size_t size); // FLUSH {ptr, size}: before flush and persist
@@ -188,6 +194,11 @@ private:
 	std::map<std::uintptr_t, std::unique_ptr<PartMap>> maps_; // by start address
 	std::unordered_set<const PartMap *> members_;		  // identity check of handles
 	PartMap *previous_ = nullptr; // last part map placed without coalescing
+	struct Orphan { // a piece whose deletion failed, with its reservation
+		Piece piece;
+		std::shared_ptr<Reservation> rsv;
+	};
+	std::vector<Orphan> orphans_;
 
 	std::atomic<bool> closed_{false};
 	std::atomic<int> coalescing_{PMEMSET_COALESCING_NONE};

@@ -199,9 +199,11 @@ Result<std::unique_ptr<Map>> map_into_reservation(const config::Config &cfg, con
 				return std::move(fresh).error();
 			PMEM2_TRY(settle_granularity(*m, cfg, src, fresh->second));
 			common::MappedRange &mapping = fresh->first;
-			left = Leftover::Unknown;
-			if (int err = address_space::move_onto(mapping.addr(), reserved, addr); err != 0)
+			if (int err = address_space::move_onto(mapping.addr(), reserved, addr); err != 0) {
+				// Only running out of memory can have cleared the target first.
+				left = err == ENOMEM ? Leftover::Unknown : Leftover::Placeholder;
 				return fail_errno(err, 0, "cannot move the mapping into the reservation at %p", addr);
+			}
 			mapping.release(); // now at addr, in the reservation's range
 			left = Leftover::Mapping;
 			settle_address(*m, addr, req, reserved);
@@ -253,13 +255,22 @@ Result<std::unique_ptr<Map>> map_standalone(const config::Config &cfg, const sou
 		const std::uintptr_t target = common::align_up(placeholder.begin(), align);
 		if (int err = address_space::move_onto(mapping.addr(), reserved, reinterpret_cast<void *>(target));
 		    err != 0) {
-			release_after_failed_move(placeholder, target, reserved);
+			if (err == ENOMEM) // only then may the target have been cleared first
+				release_after_failed_move(placeholder, target, reserved);
 			return fail_errno(err, 0, "cannot move the mapping to an address aligned to %zu", align);
 		}
 		mapping.release();
-		(void)placeholder.release_back(placeholder.end() - (target + reserved));
-		(void)placeholder.release_front(target - placeholder.begin());
-		mapping = std::move(placeholder); // exactly [target, +reserved) now
+		// Split the placeholder into head, the mapping and tail; head and tail
+		// go back now, or with the map should that fail.
+		common::MappedRange head(placeholder.addr(), target - placeholder.begin());
+		common::MappedRange tail(reinterpret_cast<void *>(target + reserved),
+					 placeholder.end() - (target + reserved));
+		placeholder.release();
+		mapping = common::MappedRange(reinterpret_cast<void *>(target), reserved);
+		if (head.reset() != 0)
+			m->slack_before = std::move(head);
+		if (tail.reset() != 0)
+			m->slack_after = std::move(tail);
 	}
 	settle_address(*m, mapping.addr(), req, reserved);
 	PMEM2_TRY(registry::add(*m, -EEXIST));
@@ -312,6 +323,8 @@ Status map_delete(Map &m)
 		}
 		return {};
 	}
+	(void)m.slack_before.reset(); // what cannot go back now stays for the next try
+	(void)m.slack_after.reset();
 	if (int err = address_space::release(m.addr, m.reserved_length); err != 0) {
 		(void)registry::add(m, -EEXIST);
 		return fail_errno(err, 0, "munmap(%p, %zu)", m.addr, m.reserved_length);

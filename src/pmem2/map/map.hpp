@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 
+#include "common/address_space.hpp"
 #include "common/result.hpp"
 #include "pmem2/persist/granularity_ops.hpp"
 #include "pmem2/source/source.hpp"
@@ -30,6 +31,9 @@ struct Map {
 	std::size_t reservation_offset = 0;
 	const persist::GranularityOps *ops = nullptr; // stable table for `granularity`
 	bool from_existing = false;
+	// Placeholder around a standalone map that could not be given back when it
+	// was placed (munmap failed); given back with the map.
+	common::MappedRange slack_before, slack_after;
 
 	std::uintptr_t begin() const noexcept { return reinterpret_cast<std::uintptr_t>(addr); }
 	std::uintptr_t end() const noexcept { return begin() + content_length; }
