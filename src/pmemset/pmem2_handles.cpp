@@ -2,6 +2,10 @@
 // pmem2_handles.cpp -- libpmem2 error translation and the shared reservation owner.
 #include "pmemset/pmem2_handles.hpp"
 
+#include <mutex>
+#include <new>
+#include <vector>
+
 namespace libpmemset {
 
 common::Error pmem2_failure(int code, int pmem2_code, const char *what)
@@ -11,21 +15,73 @@ common::Error pmem2_failure(int code, int pmem2_code, const char *what)
 		(text != nullptr && *text != '\0') ? text : "no message", pmem2_code);
 }
 
+namespace {
+
+// Owned reservations whose deletion failed (munmap): kept, never forgotten, and
+// tried again at every later opportunity (retry_deferred_deletions).
+struct Deferred {
+	std::mutex lock;
+	std::vector<pmem2_vm_reservation *> list;
+};
+
+Deferred &deferred()
+{
+	static Deferred *d = new Deferred; // never destroyed: used from destructors
+	return *d;
+}
+
+void delete_or_defer(pmem2_vm_reservation *rsv) noexcept
+{
+	if (pmem2_vm_reservation_delete(&rsv) == 0)
+		return;
+	Deferred &d = deferred();
+	std::lock_guard guard(d.lock);
+	try {
+		d.list.push_back(rsv);
+	} catch (const std::bad_alloc &) {
+		// nowhere to keep it: the address space stays reserved
+	}
+}
+
+struct ReservationDeleter {
+	void operator()(pmem2_vm_reservation *r) const noexcept { delete_or_defer(r); }
+};
+
+} // namespace
+
+void retry_deferred_deletions() noexcept
+{
+	Deferred &d = deferred();
+	std::lock_guard guard(d.lock);
+	for (auto it = d.list.begin(); it != d.list.end();) {
+		pmem2_vm_reservation *r = *it;
+		if (pmem2_vm_reservation_delete(&r) == 0)
+			it = d.list.erase(it);
+		else
+			++it;
+	}
+	if (d.list.empty())
+		d.list.shrink_to_fit(); // nothing held once everything is deleted
+}
+
 Reservation::~Reservation()
 {
 	if (owned_ && rsv_ != nullptr)
-		pmem2_vm_reservation_delete(&rsv_); // every mapping in it is gone by now
+		delete_or_defer(rsv_); // every mapping in it is gone by now
 }
 
 common::Result<std::shared_ptr<Reservation>> Reservation::create(std::size_t size)
 {
+	retry_deferred_deletions();
 	pmem2_vm_reservation *rsv = nullptr;
 	int ret = pmem2_vm_reservation_new(&rsv, nullptr, size);
 	if (ret != 0)
 		return pmem2_failure(0, ret, "cannot create a virtual memory reservation for the part");
-	// Owned before anything else can throw.
-	auto owner = std::make_unique<Reservation>(rsv, true);
-	return std::shared_ptr<Reservation>(std::move(owner));
+	// Deleted again should the owner's allocation throw.
+	std::unique_ptr<pmem2_vm_reservation, ReservationDeleter> guard(rsv);
+	auto owner = std::make_shared<Reservation>(rsv, true);
+	(void)guard.release();
+	return owner;
 }
 
 std::uintptr_t Reservation::begin() const noexcept

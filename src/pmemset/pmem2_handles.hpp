@@ -34,6 +34,9 @@ using UniquePmem2Source = std::unique_ptr<pmem2_source, Pmem2SourceDeleter>;
 // through), message "<what>: <pmem2_errormsg()> (libpmem2 error <n>)".
 common::Error pmem2_failure(int code, int pmem2_code, const char *what);
 
+// Tries again to delete the owned reservations whose deletion failed before.
+void retry_deferred_deletions() noexcept;
+
 // A virtual address range for part maps. Either the config's reservation
 // (borrowed: never resized or deleted) or one the set made (owned: extended for
 // coalescing, shrunk to its remaining mappings, deleted with its last holder).

@@ -150,6 +150,8 @@ void Set::close() noexcept
 	maps_.clear(); // drops the reservations the set made (now empty)
 	members_.clear();
 	previous_ = nullptr;
+	retry_orphans();
+	retry_deferred_deletions();
 }
 
 Set::~Set() { close(); }

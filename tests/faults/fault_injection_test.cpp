@@ -244,10 +244,6 @@ void pmemset_parts(Outcome &o, int, const std::string &dir, int coalescing, bool
 struct NamedSequence {
 	const char *name;
 	Sequence run;
-	// Leaks are failures, except in the libpmemset sequences, where some
-	// injection points are still known to leave a part mapping and heap behind
-	// (issue 11, open): they are counted and printed as KNOWN-LEAK lines.
-	bool leaks_fatal = true;
 };
 
 std::vector<NamedSequence> sequences()
@@ -264,13 +260,13 @@ std::vector<NamedSequence> sequences()
 		{"pmem2 bad blocks and mcsafe", pmem2_ras},
 		{"pmemset created file, no coalescing", [](Outcome &o, int fd, const std::string &d) {
 			 pmemset_parts(o, fd, d, PMEMSET_COALESCING_NONE, false);
-		 }, false},
+		 }},
 		{"pmemset temporary file, full coalescing", [](Outcome &o, int fd, const std::string &d) {
 			 pmemset_parts(o, fd, d, PMEMSET_COALESCING_FULL, true);
-		 }, false},
+		 }},
 		{"pmemset created file, opportunistic coalescing", [](Outcome &o, int fd, const std::string &d) {
 			 pmemset_parts(o, fd, d, PMEMSET_COALESCING_OPPORTUNISTIC, false);
-		 }, false},
+		 }},
 	};
 }
 
@@ -298,7 +294,7 @@ TEST(FaultInjection, EveryFailingCallLeavesNothingBehindAndTheSequenceStillWorks
 	pmem2::test::TempFile file(1 * MiB, "/tmp");
 	Scratch scratch;
 	std::printf("%-48s %-10s %6s %8s\n", "sequence", "kind", "points", "failed");
-	long total_points = 0, known_leaks = 0;
+	long total_points = 0;
 	for (const auto &seq : sequences()) {
 		{ // warm-up: one-time initialisation (registries, per-thread buffers)
 			Outcome warm;
@@ -328,15 +324,8 @@ TEST(FaultInjection, EveryFailingCallLeavesNothingBehindAndTheSequenceStillWorks
 				std::vector<std::string> extra;
 				std::set_difference(maps_after.begin(), maps_after.end(), maps_before.begin(),
 						    maps_before.end(), std::back_inserter(extra));
-				const bool leaked = faults::live_blocks() != 0 || !extra.empty();
-				if (seq.leaks_fatal) {
-					EXPECT_EQ(faults::live_blocks(), 0u) << where << ": heap blocks leaked";
-					EXPECT_TRUE(extra.empty()) << where << ": mapping left behind: " << extra.front();
-				} else if (leaked) {
-					++known_leaks;
-					std::printf("KNOWN-LEAK %s: %zu heap blocks, %zu mappings\n", where.c_str(),
-						    faults::live_blocks(), extra.size());
-				}
+				EXPECT_EQ(faults::live_blocks(), 0u) << where << ": heap blocks leaked";
+				EXPECT_TRUE(extra.empty()) << where << ": mapping left behind: " << extra.front();
 				EXPECT_EQ(open_fds(), fds_before) << where << ": fd leaked";
 				EXPECT_EQ(entries(scratch.dir), files_before) << where << ": file left created";
 				if (!o.ok)
@@ -351,7 +340,7 @@ TEST(FaultInjection, EveryFailingCallLeavesNothingBehindAndTheSequenceStillWorks
 				std::printf("%-48s %-10s %6ld %8ld\n", seq.name, faults::name(kind), points, failed);
 		}
 	}
-	std::printf("injection points swept: %ld; known pmemset leaks: %ld\n", total_points, known_leaks);
+	std::printf("injection points swept: %ld\n", total_points);
 	EXPECT_GT(total_points, 100);
 }
 
