@@ -3,6 +3,8 @@
 // that checks each of them against the ranges the library owns.
 #include "common/address_space.hpp"
 
+#include "common/immortal.hpp"
+
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -142,8 +144,8 @@ private:
 // libraries' destructors).
 Ledger &ledger() noexcept
 {
-	static Ledger *l = new Ledger;
-	return *l;
+	static Immortal<Ledger> l;
+	return l.get();
 }
 
 #ifdef NDEBUG

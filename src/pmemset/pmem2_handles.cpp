@@ -2,6 +2,8 @@
 // pmem2_handles.cpp -- libpmem2 error translation and the shared reservation owner.
 #include "pmemset/pmem2_handles.hpp"
 
+#include "common/immortal.hpp"
+
 #include <mutex>
 #include <new>
 #include <vector>
@@ -26,8 +28,8 @@ struct Deferred {
 
 Deferred &deferred()
 {
-	static Deferred *d = new Deferred; // never destroyed: used from destructors
-	return *d;
+	static common::Immortal<Deferred> d; // never destroyed: used from destructors
+	return d.get();
 }
 
 void delete_or_defer(pmem2_vm_reservation *rsv) noexcept

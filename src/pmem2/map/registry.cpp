@@ -3,6 +3,8 @@
 // ordered map keyed by start address, under a reader-writer lock.
 #include "pmem2/map/registry.hpp"
 
+#include "common/immortal.hpp"
+
 #include <cerrno>
 #include <map>
 #include <mutex>
@@ -26,8 +28,8 @@ struct Registry {
 // libraries' destructors still find it.
 Registry &instance()
 {
-	static Registry *r = new Registry;
-	return *r;
+	static common::Immortal<Registry> r;
+	return r.get();
 }
 
 // The entry whose range intersects [begin, end) with the lowest address, or end().
