@@ -190,7 +190,13 @@ TEST(Mcsafe, RegularFileRangeChecks)
 	// past the end: the reference's unsigned wrap let this through; not here
 	EXPECT_EQ(pmem2_source_pread_mcsafe(h, buf, 10, 100000), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	EXPECT_EQ(pmem2_source_pread_mcsafe(h, buf, 0, 8192), 0);
-	EXPECT_EQ(pmem2_source_pread_mcsafe(h, nullptr, 10, 0), -EINVAL);
+	// A NULL buffer is passed to pread, as by the reference: the kernel's -EFAULT.
+	EXPECT_EQ(pmem2_source_pread_mcsafe(h, nullptr, 10, 0), -EFAULT);
+	EXPECT_EQ(pmem2_source_pwrite_mcsafe(h, nullptr, 10, 0), -EFAULT);
+	EXPECT_EQ(pmem2_source_pread_mcsafe(h, nullptr, 0, 0), 0);
+	// Past the end, the reference's wrapped check hands these to the kernel.
+	EXPECT_EQ(pmem2_source_pread_mcsafe(h, buf, 0, 100000), 0);
+	EXPECT_EQ(pmem2_source_pread_mcsafe(h, buf, 10, SIZE_MAX), -EINVAL);
 	EXPECT_EQ(pmem2_source_pread_mcsafe(nullptr, buf, 10, 0), -EINVAL);
 	auto anon = source::from_anon(8192);
 	EXPECT_EQ(pmem2_source_pread_mcsafe(capi::handle<pmem2_source>(anon.get()), buf, 10, 0),

@@ -44,13 +44,15 @@ PMEM2_API int pmem2_source_delete(pmem2_source **src)
 
 PMEM2_API int pmem2_source_get_fd(const pmem2_source *src, int *fd)
 {
-	if (src == nullptr || fd == nullptr)
-		return capi::null_argument("pmem2_source_get_fd: src or fd is NULL");
+	if (src == nullptr)
+		return capi::null_argument("pmem2_source_get_fd: src is NULL");
 	const source::Source &s = *core(src);
 	if (s.kind == source::Kind::Anonymous) {
 		common::set_last_error("an anonymous source has no file descriptor");
 		return PMEM2_E_FILE_DESCRIPTOR_NOT_SET;
 	}
+	if (fd == nullptr) // first needed here, as in the reference
+		return capi::null_argument("pmem2_source_get_fd: fd is NULL");
 	*fd = s.fd;
 	return 0;
 }

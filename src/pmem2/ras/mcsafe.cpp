@@ -3,6 +3,7 @@
 #include "pmem2/ras/mcsafe.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -98,11 +99,27 @@ Status transfer(const source::Source &src, Direction dir, void *buf, std::size_t
 	auto total = source::size(src);
 	if (!total)
 		return std::move(total).error();
-	if (offset > total.value() || size > total.value() - offset)
+	if (offset > total.value()) {
+		// The reference's range check wraps here and lets the request through to
+		// pread/pwrite: an offset beyond off_t gets the kernel's -EINVAL and an
+		// empty transfer succeeds. A non-empty one past the end is refused rather
+		// than reported as a success that moved nothing.
+		if (offset > static_cast<std::size_t>(INT64_MAX))
+			return fail(-EINVAL, "offset %zu is beyond the largest file offset", offset);
+		if (size == 0)
+			return {};
+		return fail(PMEM2_E_LENGTH_OUT_OF_RANGE, "%s of %zu bytes at offset %zu starts beyond the source size %zu",
+			    verb(dir), size, offset, total.value());
+	}
+	if (size > total.value() - offset)
 		return fail(PMEM2_E_LENGTH_OUT_OF_RANGE, "%s of %zu bytes at offset %zu goes beyond the source size %zu",
 			    verb(dir), size, offset, total.value());
+	// A NULL buffer reaches the kernel for files (which answers -EFAULT, as for the
+	// reference) and is refused with the same code before a device copy.
 	if (src.kind == source::Kind::Regular)
 		return transfer_file(src.fd, dir, buf, size, offset);
+	if (buf == nullptr && size != 0)
+		return fail(-EFAULT, "the buffer is NULL");
 	auto align = source::alignment(src);
 	if (!align)
 		return std::move(align).error();
