@@ -16,8 +16,13 @@ PMEM2_API int pmem2_map_new(pmem2_map **map_ptr, const pmem2_config *cfg, const 
 	if (map_ptr == nullptr)
 		return capi::null_argument("pmem2_map_new: map_ptr is NULL");
 	*map_ptr = nullptr;
-	if (cfg == nullptr || src == nullptr)
-		return capi::null_argument("pmem2_map_new: cfg or src is NULL");
+	if (cfg == nullptr)
+		return capi::null_argument("pmem2_map_new: cfg is NULL");
+	// The reference reads the config's granularity before it touches the source.
+	if (!core(cfg)->required_granularity)
+		return report(common::fail(PMEM2_E_GRANULARITY_NOT_SET, "the config has no required store granularity"));
+	if (src == nullptr)
+		return capi::null_argument("pmem2_map_new: src is NULL");
 	return guarded([&]() -> int {
 		auto m = map::map_new(*core(cfg), *core(src));
 		if (!m)
@@ -30,9 +35,9 @@ PMEM2_API int pmem2_map_new(pmem2_map **map_ptr, const pmem2_config *cfg, const 
 PMEM2_API int pmem2_map_from_existing(pmem2_map **map, const pmem2_source *src, void *addr, size_t len,
 				      enum pmem2_granularity gran)
 {
+	// As in the reference, *map is written only on success.
 	if (map == nullptr)
 		return capi::null_argument("pmem2_map_from_existing: map is NULL");
-	*map = nullptr;
 	if (src == nullptr)
 		return capi::null_argument("pmem2_map_from_existing: src is NULL");
 	return guarded([&]() -> int {

@@ -231,12 +231,16 @@ Result<std::unique_ptr<Map>> map_standalone(const config::Config &cfg, const sou
 					    const Request &req)
 {
 	const std::size_t page = common::page_size();
-	const std::size_t reserved = common::align_up(req.content_length, page);
 	// Large mappings get 1 GiB alignment and the rest 2 MiB, so the kernel can use
 	// huge pages (and device DAX its own alignment).
 	std::size_t align = req.content_length >= 2 * kGiB ? kGiB : 2 * kMiB;
 	if (req.alignment > align)
 		align = req.alignment;
+	// A length the address space cannot hold, even after page and placement
+	// rounding: the kernel's answer for such a request, -ENOMEM (as the reference).
+	if (req.content_length > SIZE_MAX - page - align)
+		return fail(-ENOMEM, "%zu bytes do not fit in the address space", req.content_length);
+	const std::size_t reserved = common::align_up(req.content_length, page);
 
 	auto fresh = map_anywhere(reserved, cfg, src, req.file_offset);
 	if (!fresh)
