@@ -169,11 +169,15 @@ Status Reservation::shrink(std::size_t offset, std::size_t size)
 			    offset, size_);
 	if (size == 0)
 		return fail(PMEM2_E_LENGTH_OUT_OF_RANGE, "cannot shrink by 0 bytes");
-	if (size > size_ - offset)
+	// A range whose end wraps past the address space is, as in the reference,
+	// not "beyond the reservation" but touches neither end of it: NOSUPP below.
+	std::size_t range_end;
+	const bool wraps = __builtin_add_overflow(offset, size, &range_end);
+	if (!wraps && range_end > size_)
 		return fail(PMEM2_E_LENGTH_OUT_OF_RANGE,
 			    "offset %zu + size %zu is beyond the reservation of %zu bytes", offset, size, size_);
 	const bool at_front = offset == 0;
-	const bool at_back = size == size_ - offset;
+	const bool at_back = !wraps && range_end == size_;
 	if (at_front && at_back)
 		return fail(PMEM2_E_NOSUPP, "shrinking the whole reservation is not supported; delete it instead");
 	if (!at_front && !at_back)
