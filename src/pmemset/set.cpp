@@ -271,6 +271,14 @@ Status Set::map_part(const Part &part, pmemset_part_descriptor *desc)
 	// Reference behaviour: length 0 is the whole source size (not size - offset).
 	std::size_t size = part.length != 0 ? part.length : total.value();
 	std::size_t offset = part.offset;
+	// The reference's order: a growable source is grown to offset + length first,
+	// then the offset, length and placement are checked.
+	if (source.grows()) {
+		if (size > std::numeric_limits<std::size_t>::max() - offset)
+			return fail(PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE,
+				"part offset %zu + length %zu overflows", offset, size);
+		PMEM2_TRY(source.ensure_size(offset + size));
+	}
 	if (offset > static_cast<std::size_t>(INT64_MAX))
 		return fail(PMEMSET_E_INVALID_OFFSET_VALUE, "part offset %zu is larger than INT64_MAX",
 			offset);
@@ -282,12 +290,6 @@ Status Set::map_part(const Part &part, pmemset_part_descriptor *desc)
 	if (size % align != 0)
 		return fail(PMEMSET_E_LENGTH_UNALIGNED,
 			"part length %zu is not a multiple of the source alignment %zu", size, align);
-	if (source.grows()) {
-		if (size > std::numeric_limits<std::size_t>::max() - offset)
-			return fail(PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE,
-				"part offset %zu + length %zu overflows", offset, size);
-		PMEM2_TRY(source.ensure_size(offset + size));
-	}
 
 	pmem2_config *raw_cfg = nullptr;
 	if (int ret = pmem2_config_new(&raw_cfg); ret != 0)
