@@ -20,9 +20,17 @@ Status deep_flush(const map::Map &m, void *ptr, std::size_t size)
 {
 	const auto p = reinterpret_cast<std::uintptr_t>(ptr);
 	std::uintptr_t end;
-	if (p < m.begin() || __builtin_add_overflow(p, size, &end) || end > m.end())
+	const bool wraps = __builtin_add_overflow(p, size, &end);
+	if (p < m.begin() || wraps || end > m.end()) {
+		// The reference's end check wraps, so such a range reaches its later
+		// checks: an anonymous map answers NOSUPP there, which is kept. Where it
+		// goes on to report a flush of the wrapped range as done, this refuses.
+		if (wraps && p >= m.begin() && end <= m.end() && m.granularity != Granularity::Page &&
+		    m.source.kind == source::Kind::Anonymous)
+			return fail(PMEM2_E_NOSUPP, "deep flush is not supported for anonymous memory");
 		return fail(PMEM2_E_DEEP_FLUSH_RANGE, "range %p+%zu is not inside the mapping %p+%zu", ptr, size,
 			    m.addr, m.content_length);
+	}
 	if (m.granularity == Granularity::Page)
 		return {};
 	if (m.source.kind == source::Kind::Anonymous)
