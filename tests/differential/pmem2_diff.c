@@ -474,6 +474,11 @@ CASE(numa_file)
 	out(" numa=%d", n);
 }
 
+static void deep_flush_in(struct pmem2_map *m, ptrdiff_t off, size_t size)
+{
+	rc(pmem2_deep_flush(m, (char *)pmem2_map_get_address(m) + off, size));
+}
+
 /* machine-check-safe I/O */
 static char iobuf[2 * PAGE];
 typedef int (*mcsafe_fn)(struct pmem2_source *, void *, size_t, size_t);
@@ -502,6 +507,66 @@ static void mcsafe(mcsafe_fn f, struct pmem2_source *s, void *buf, size_t size, 
 	CASE(dirname##_int64max_plus1) { mcsafe(fn, file_src(PAGE), iobuf, 0, (size_t)INT64_MAX + 1); }
 MCSAFE_CASES(pread, pmem2_source_pread_mcsafe)
 MCSAFE_CASES(pwrite, pmem2_source_pwrite_mcsafe)
+
+static struct pmem2_source *fd_src(int open_flags)
+{
+	struct pmem2_source *s;
+	need(pmem2_source_from_fd(&s, file_fd(PAGE, open_flags)) == 0, "from_fd");
+	return s;
+}
+CASE(pwrite_rdonly_fd) { mcsafe(pmem2_source_pwrite_mcsafe, fd_src(O_RDONLY), iobuf, 1, 0); }
+CASE(pread_rdonly_fd) { mcsafe(pmem2_source_pread_mcsafe, fd_src(O_RDONLY), iobuf, 1, 0); }
+CASE(pread_opath_fd) { mcsafe(pmem2_source_pread_mcsafe, fd_src(O_PATH), iobuf, 1, 0); }
+CASE(pwrite_opath_fd) { mcsafe(pmem2_source_pwrite_mcsafe, fd_src(O_PATH), iobuf, 1, 0); }
+CASE(alignment_opath)
+{
+	size_t n = 0;
+	rc(pmem2_source_alignment(fd_src(O_PATH), &n));
+	out(" alignment=%zu", n);
+}
+CASE(numa_opath)
+{
+	int n = 99;
+	rc(pmem2_source_numa_node(fd_src(O_PATH), &n));
+}
+CASE(bb_new_opath)
+{
+	struct pmem2_badblock_context *b = UNTOUCHED;
+	rc(pmem2_badblock_context_new(&b, fd_src(O_PATH)));
+	ptr_state("ctx", b);
+}
+CASE(bb_clear_opath)
+{
+	struct pmem2_badblock_context *b;
+	need(pmem2_badblock_context_new(&b, fd_src(O_PATH)) == 0, "badblock_context_new");
+	struct pmem2_badblock bb = {0, PAGE};
+	rc(pmem2_badblock_clear(b, &bb));
+}
+CASE(bb_clear_rdonly)
+{
+	struct pmem2_badblock_context *b;
+	need(pmem2_badblock_context_new(&b, fd_src(O_RDONLY)) == 0, "badblock_context_new");
+	struct pmem2_badblock bb = {0, PAGE};
+	rc(pmem2_badblock_clear(b, &bb));
+}
+CASE(deep_flush_wrap) { deep_flush_in(map_of(file_src(PAGE)), 1, SIZE_MAX); }
+CASE(deep_flush_anon_wrap) { deep_flush_in(map_of(anon_src(PAGE)), 1, SIZE_MAX); }
+CASE(deep_flush_private_wrap)
+{
+	struct pmem2_config *c = cfg_page();
+	need(pmem2_config_set_sharing(c, PMEM2_PRIVATE) == 0, "set_sharing");
+	struct pmem2_map *m;
+	need(pmem2_map_new(&m, c, file_src(PAGE)) == 0, "map_new");
+	deep_flush_in(m, 1, SIZE_MAX);
+}
+CASE(deep_flush_private)
+{
+	struct pmem2_config *c = cfg_page();
+	need(pmem2_config_set_sharing(c, PMEM2_PRIVATE) == 0, "set_sharing");
+	struct pmem2_map *m;
+	need(pmem2_map_new(&m, c, file_src(PAGE)) == 0, "map_new");
+	deep_flush_in(m, 0, PAGE);
+}
 
 /* bad blocks */
 CASE(bb_new_null_ctx) { rc(pmem2_badblock_context_new(NULL, file_src(PAGE))); }
@@ -1076,7 +1141,10 @@ static const struct test_case cases[] = {
 	F(d##_size0), F(d##_one), F(d##_page), F(d##_page_plus1), F(d##_at_end), F(d##_size_at_end0), \
 	F(d##_offset_past_end), F(d##_size_sizemax), F(d##_offset_sizemax), F(d##_wrap),             \
 	F(d##_empty_file), F(d##_one_past_end), F(d##_int64max_plus1)
-	MCSAFE_ROWS(pread), MCSAFE_ROWS(pwrite),
+	MCSAFE_ROWS(pread), MCSAFE_ROWS(pwrite), F(pwrite_rdonly_fd), F(pread_rdonly_fd), F(pread_opath_fd),
+	F(pwrite_opath_fd), F(alignment_opath), F(numa_opath), F(bb_new_opath), F(bb_clear_opath),
+	F(bb_clear_rdonly), F(deep_flush_private), F(deep_flush_wrap), T(deep_flush_anon_wrap),
+	F(deep_flush_private_wrap),
 
 	F(bb_new_null_ctx), T(bb_new_null_src), T(bb_new_anon), T(bb_new_anon_null_ctx), F(bb_new_file),
 	T(bb_next_null_ctx), F(bb_next_null_bb), F(bb_next_none), F(bb_next_twice), T(bb_clear_null_ctx),
