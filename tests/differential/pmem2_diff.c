@@ -605,6 +605,15 @@ CASE(bb_next_none)
 	struct pmem2_badblock bb;
 	rc(pmem2_badblock_next(bb_ctx(), &bb));
 }
+CASE(bb_next_after_source_delete)
+{
+	struct pmem2_source *src = file_src(PAGE);
+	struct pmem2_badblock_context *b;
+	need(pmem2_badblock_context_new(&b, src) == 0, "badblock_context_new");
+	need(pmem2_source_delete(&src) == 0, "source_delete");
+	struct pmem2_badblock bb;
+	rc(pmem2_badblock_next(b, &bb));
+}
 CASE(bb_next_twice)
 {
 	struct pmem2_badblock_context *b = bb_ctx();
@@ -1147,7 +1156,7 @@ static const struct test_case cases[] = {
 	F(deep_flush_private_wrap),
 
 	F(bb_new_null_ctx), T(bb_new_null_src), T(bb_new_anon), T(bb_new_anon_null_ctx), F(bb_new_file),
-	T(bb_next_null_ctx), F(bb_next_null_bb), F(bb_next_none), F(bb_next_twice), T(bb_clear_null_ctx),
+	T(bb_next_null_ctx), F(bb_next_null_bb), F(bb_next_none), F(bb_next_twice), F(bb_next_after_source_delete), T(bb_clear_null_ctx),
 	F(bb_clear_null_bb), F(bb_clear_page), F(bb_clear_zero), F(bb_clear_offset_int64max_plus1),
 	F(bb_clear_length_int64max_plus1), F(bb_clear_both_sizemax), T(bb_delete_null), F(bb_delete_twice),
 

@@ -333,6 +333,15 @@ CASE(part_new_file_vanished)
 	struct pmemset_part *p = UNTOUCHED;
 	rc(pmemset_part_new(&p, set_new(), s, 0, PAGE));
 }
+CASE(part_map_source_deleted)
+{
+	/* Misuse: the source is deleted while a part made from it is alive. */
+	struct pmemset_source *src = temp_src();
+	struct pmemset_part *p;
+	need(pmemset_part_new(&p, set_new(), src, 0, PAGE) == 0, "part_new");
+	need(pmemset_source_delete(&src) == 0, "source_delete");
+	rc(pmemset_part_map(&p, NULL, NULL));
+}
 CASE(part_delete_null_inner)
 {
 	struct pmemset_part *p = NULL;
@@ -469,7 +478,7 @@ static const struct test_case cases[] = {
 	T(xfrom_file_missing_create_if_needed), T(xfrom_file_create_always), T(temporary_null),
 	T(temporary_missing_dir), T(temporary_ok), T(temporary_file_as_dir), T(source_delete_null_inner),
 	T(source_delete_twice), T(part_new_ok), T(part_new_no_range_check), T(part_new_file_vanished),
-	T(part_delete_null_inner), T(part_map_temp_page), T(part_map_temp_sizemax), T(part_map_temp_unaligned),
+	T(part_delete_null_inner), T(part_map_source_deleted), T(part_map_temp_page), T(part_map_temp_sizemax), T(part_map_temp_unaligned),
 	T(part_map_temp_offset_int64max_plus1), T(part_map_temp_empty_whole),
 	T(part_map_file_offset_int64max_plus1), T(part_map_file_past_end), T(part_map_file_unaligned_offset),
 	T(part_map_file_whole), T(part_map_null_part), T(part_map_consumed_part), T(part_map_reservation_full),
