@@ -60,7 +60,12 @@ grep -E '^\| `[^`]+` \| `[^`]*` \| `[^`]*` \|' "$table" |
 	sed -E 's/^\| `([^`]+)` \| `([^`]*)` \| `([^`]*)` \|.*/\1\t\2\t\3/' |
 	awk -F'\t' -v mode="$mode" '(mode == "pmemset") == ($1 ~ /^(\*\.)?pmemset_/)' >"$work/table.tsv"
 
-awk -F'\t' -v mode="$mode" '
+# The table's own count line for this mode ("- pmem2: N cases run, M matched, K allowed
+# differences.") must be what this run gives, so the counts in doc/ stay true too.
+counts=$(grep -E "^- $mode: [0-9]+ cases run, [0-9]+ matched, [0-9]+ allowed differences" "$table" |
+	sed -E 's/^- //; s/\.$//')
+
+awk -F'\t' -v mode="$mode" -v counts="$counts" '
 FILENAME == ARGV[1] { allowed[$1] = $2 "\t" $3; used[$1] = 0; next }
 FILENAME == ARGV[2] { if ($1 !~ /^#/) { ref[$1] = $2; order[++n] = $1 } next }
 FILENAME == ARGV[3] { if ($1 !~ /^#/) ours[$1] = $2; next }
@@ -97,5 +102,10 @@ END {
 	printf "%s: %d cases run, %d matched, %d allowed differences, %d failures", mode, n, matched, allowed_n, bad
 	if (unspecified) printf " (%d more with no specified result: checked only not to crash or hang)", unspecified
 	printf "\n"
+	summary = sprintf("%s: %d cases run, %d matched, %d allowed differences", mode, n, matched, allowed_n)
+	if (counts != summary) {
+		printf "FAIL: doc/differences.md says \"%s\"; this run: \"%s\"\n", counts, summary
+		bad++
+	}
 	exit bad != 0
 }' "$work/table.tsv" "$work/ref.out" "$work/ours.out"
