@@ -383,6 +383,7 @@ CASE(granularity_nothing_mapped)
 	enum pmem2_granularity g = (enum pmem2_granularity)77;
 	rc(pmemset_get_store_granularity(set_new(), &g));
 }
+CASE(granularity_nothing_mapped_null_g) { rc(pmemset_get_store_granularity(set_new(), NULL)); }
 CASE(granularity_after_map)
 {
 	struct pmemset *s = set_new();
@@ -482,7 +483,7 @@ static const struct test_case cases[] = {
 	T(part_map_temp_offset_int64max_plus1), T(part_map_temp_empty_whole),
 	T(part_map_file_offset_int64max_plus1), T(part_map_file_past_end), T(part_map_file_unaligned_offset),
 	T(part_map_file_whole), T(part_map_null_part), T(part_map_consumed_part), T(part_map_reservation_full),
-	T(granularity_nothing_mapped), T(granularity_after_map), T(by_address_miss), T(first_part_map_empty),
+	T(granularity_nothing_mapped), T(granularity_nothing_mapped_null_g), T(granularity_after_map), T(by_address_miss), T(first_part_map_empty),
 	T(remove_range_no_overlap), T(remove_range_referenced), T(remove_part_map_referenced_twice),
 	T(remove_part_map_other_set), T(remove_part_map_ok), T(coalescing_full), T(coalescing_3),
 	T(coalescing_minus1), T(deep_flush_empty_set), T(persist_nothing_mapped), T(err_to_errno),

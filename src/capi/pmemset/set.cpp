@@ -154,11 +154,13 @@ PMEMSET_API int pmemset_set_contiguous_part_coalescing(pmemset *set, enum pmemse
 
 PMEMSET_API int pmemset_get_store_granularity(pmemset *set, enum pmem2_granularity *g)
 {
-	if (set == nullptr || g == nullptr)
-		return capi::null_argument("pmemset_get_store_granularity: set or g is NULL");
+	if (set == nullptr)
+		return capi::null_argument("pmemset_get_store_granularity: set is NULL");
 	auto gran = core(set)->store_granularity();
 	if (!gran)
 		return report(gran.error());
+	if (g == nullptr) // first needed here, as in the reference (NO_PART_MAPPED comes first)
+		return capi::null_argument("pmemset_get_store_granularity: g is NULL");
 	*g = gran.value();
 	return 0;
 }
