@@ -817,24 +817,16 @@ CASE(from_existing_overlaps_map_new)
 }
 CASE(map_new_overlaps_from_existing)
 {
-	/* A from_existing registration sitting where map_new will place its map: a
-	 * 4 KiB map_new lands on a 2 MiB boundary, so register every 2 MiB slot of a
-	 * freed window and then map into it. Placement differs between
-	 * implementations, so only record the code when they collide. */
-	struct pmem2_map *m = map_of(file_src(PAGE));
-	void *a = pmem2_map_get_address(m);
-	need(pmem2_map_delete(&m) == 0, "map_delete");
+	/* A from_existing registration over a reservation's first page, then a
+	 * map_new into that page: the reservation has room, the global registry
+	 * does not (FACTS 2.17). */
+	struct pmem2_vm_reservation *r = rsv_of(2 * MiB);
 	struct pmem2_map *fe;
-	need(pmem2_map_from_existing(&fe, file_src(PAGE), a, PAGE, PMEM2_GRANULARITY_PAGE) == 0, "from_existing");
-	struct pmem2_vm_reservation *r;
-	int ret = pmem2_vm_reservation_new(&r, a, 2 * MiB);
-	rc(ret);
-	if (ret == 0) {
-		struct pmem2_config *c = cfg_page();
-		need(pmem2_config_set_vm_reservation(c, r, 0) == 0, "set rsv");
-		out(" map_new=");
-		map_new_with(c, file_src(PAGE));
-	}
+	need(pmem2_map_from_existing(&fe, file_src(PAGE), pmem2_vm_reservation_get_address(r), PAGE,
+				     PMEM2_GRANULARITY_PAGE) == 0, "from_existing");
+	struct pmem2_config *c = cfg_page();
+	need(pmem2_config_set_vm_reservation(c, r, 0) == 0, "set_vm_reservation");
+	map_new_with(c, file_src(PAGE));
 }
 
 /* map_delete */
