@@ -13,6 +13,10 @@ namespace pmem2::vm {
 class Reservation;
 }
 
+namespace pmem2::async::abi {
+struct Vdm;
+}
+
 namespace pmem2::config {
 
 // Protection bits, equal to PMEM2_PROT_*.
@@ -28,6 +32,7 @@ struct Config {
 	unsigned protection = kProtRead | kProtWrite;
 	vm::Reservation *reservation = nullptr;
 	std::size_t reservation_offset = 0;
+	async::abi::Vdm *vdm = nullptr; // the caller's data mover; NULL: each map gets its own default
 };
 
 // Each setter leaves the config unchanged on failure.

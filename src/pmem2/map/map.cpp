@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <new>
 #include <sys/mman.h>
 
 #include <libpmem2/base.h>
@@ -284,14 +285,50 @@ Result<std::unique_ptr<Map>> map_standalone(const config::Config &cfg, const sou
 
 } // namespace
 
+namespace {
+
+// A default mover for a map not created yet: allocated before the mapping, so that
+// running out of memory cannot strand a registered mapping.
+Result<async::MoverOwner> preallocate_mover()
+{
+	try {
+		return async::new_default_mover(persist::ops_for(Granularity::Page));
+	} catch (const std::bad_alloc &) {
+		return fail(-ENOMEM, "cannot allocate the map's data mover");
+	}
+}
+
+// Gives m the mover its futures use: `configured`, or `mover` bound to m's functions.
+void attach_mover(Map &m, async::abi::Vdm *configured, async::MoverOwner mover) noexcept
+{
+	if (configured != nullptr) {
+		m.vdm = configured;
+		return;
+	}
+	async::retarget(*mover, *m.ops);
+	m.vdm = async::vdm_of(*mover);
+	m.default_mover = std::move(mover);
+}
+
+} // namespace
+
 Result<std::unique_ptr<Map>> map_new(const config::Config &cfg, const source::Source &src)
 {
 	auto req = validate(cfg, src);
 	if (!req)
 		return std::move(req).error();
-	if (cfg.reservation != nullptr)
-		return map_into_reservation(cfg, src, req.value());
-	return map_standalone(cfg, src, req.value());
+	async::MoverOwner mover;
+	if (cfg.vdm == nullptr) {
+		auto pre = preallocate_mover();
+		if (!pre)
+			return std::move(pre).error();
+		mover = std::move(pre).value();
+	}
+	auto m = cfg.reservation != nullptr ? map_into_reservation(cfg, src, req.value())
+					    : map_standalone(cfg, src, req.value());
+	if (m)
+		attach_mover(*m.value(), cfg.vdm, std::move(mover));
+	return m;
 }
 
 Result<std::unique_ptr<Map>> map_from_existing(const source::Source &src, void *addr, std::size_t len,
@@ -305,6 +342,9 @@ Result<std::unique_ptr<Map>> map_from_existing(const source::Source &src, void *
 	if (static_cast<int>(g) < 0 || static_cast<int>(g) > static_cast<int>(Granularity::Page))
 		return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED, "granularity value %d is not supported",
 			    static_cast<int>(g));
+	auto mover = preallocate_mover();
+	if (!mover)
+		return std::move(mover).error();
 	auto m = new_map_object(src);
 	m->addr = addr;
 	m->content_length = len;
@@ -313,6 +353,7 @@ Result<std::unique_ptr<Map>> map_from_existing(const source::Source &src, void *
 	m->ops = &persist::ops_for(g);
 	m->from_existing = true;
 	PMEM2_TRY(registry::add(*m, PMEM2_E_MAP_EXISTS));
+	attach_mover(*m, nullptr, std::move(mover).value());
 	return m;
 }
 

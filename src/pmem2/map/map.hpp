@@ -8,6 +8,7 @@
 
 #include "common/address_space.hpp"
 #include "common/result.hpp"
+#include "pmem2/async/mover.hpp"
 #include "pmem2/persist/granularity_ops.hpp"
 #include "pmem2/source/source.hpp"
 #include "pmem2/types.hpp"
@@ -34,6 +35,9 @@ struct Map {
 	// Placeholder around a standalone map that could not be given back when it
 	// was placed (munmap failed); given back with the map.
 	common::MappedRange slack_before, slack_after;
+	// The data mover of this map's pmem2_*_async futures: the config's, or default_mover's.
+	async::abi::Vdm *vdm = nullptr;
+	async::MoverOwner default_mover; // set when the config named no mover
 
 	std::uintptr_t begin() const noexcept { return reinterpret_cast<std::uintptr_t>(addr); }
 	std::uintptr_t end() const noexcept { return begin() + content_length; }

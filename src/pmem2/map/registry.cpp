@@ -87,4 +87,17 @@ bool lowest_overlapping(std::uintptr_t begin, std::uintptr_t end, Span &out)
 	return true;
 }
 
+const persist::GranularityOps *live_ops(const Map *m, std::uintptr_t hint)
+{
+	Registry &r = instance();
+	std::shared_lock guard(r.lock);
+	auto it = lowest_intersecting(r, hint, hint + 1);
+	if (it != r.by_begin.end() && it->second == m)
+		return m->ops;
+	for (const auto &entry : r.by_begin)
+		if (entry.second == m)
+			return m->ops;
+	return nullptr;
+}
+
 } // namespace pmem2::map::registry

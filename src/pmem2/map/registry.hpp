@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "common/result.hpp"
+#include "pmem2/persist/granularity_ops.hpp"
 
 namespace pmem2::map {
 
@@ -27,6 +28,11 @@ struct Span {
 
 // The registered map with the lowest address whose range intersects [begin, end).
 bool lowest_overlapping(std::uintptr_t begin, std::uintptr_t end, Span &out);
+
+// The data functions of m if m is a registered map (m is only compared, never
+// dereferenced unless registered). `hint`, an address inside m, finds it in
+// O(log n); otherwise every entry is searched.
+const persist::GranularityOps *live_ops(const Map *m, std::uintptr_t hint);
 
 } // namespace registry
 } // namespace pmem2::map

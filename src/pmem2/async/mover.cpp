@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// mover.cpp -- the default synchronous data mover of a map.
+#include "pmem2/async/mover.hpp"
+
+#include <atomic>
+#include <new>
+
+#include <libpmem2/base.h>
+
+#include "common/errormsg.hpp"
+
+namespace pmem2::async {
+
+class DefaultMover {
+public:
+	explicit DefaultMover(const persist::GranularityOps &ops) noexcept : ops_(&ops)
+	{
+		vdm_.op_new = &op_new;
+		vdm_.op_delete = &op_delete;
+		vdm_.op_start = &op_start;
+		vdm_.op_check = &op_check;
+		vdm_.capabilities = static_cast<unsigned>(abi::kVdmMemDurable);
+		vdm_.has_property = nullptr; // operations report no property
+	}
+
+	abi::Vdm *vdm() noexcept { return &vdm_; }
+	void retarget(const persist::GranularityOps &ops) noexcept { ops_ = &ops; }
+	void detach() noexcept
+	{
+		map_alive_.store(false, std::memory_order_release);
+		unref();
+	}
+
+private:
+	// One operation in flight: created by op_new, freed by op_delete.
+	struct Op {
+		DefaultMover *mover;
+		abi::OperationResult result;
+	};
+
+	static DefaultMover *from(abi::Vdm *v) noexcept
+	{
+		static_assert(std::is_standard_layout_v<DefaultMover>);
+		return reinterpret_cast<DefaultMover *>(v); // vdm_ is the first member
+	}
+
+	void ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+	void unref() noexcept
+	{
+		if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+			delete this;
+	}
+
+	static void *op_new(abi::Vdm *v, abi::OperationType) noexcept
+	{
+		DefaultMover *m = from(v);
+		Op *op = new (std::nothrow) Op{m, abi::kSuccess};
+		if (op != nullptr)
+			m->ref();
+		return op;
+	}
+
+	// The whole operation runs here; op_check then always reports completion.
+	static int op_start(void *data, const abi::Operation *operation, abi::Notifier *n) noexcept
+	{
+		if (n != nullptr)
+			n->notifier_used = abi::kNotifierNone;
+		Op &op = *static_cast<Op *>(data);
+		const DefaultMover &m = *op.mover;
+		if (!m.map_alive_.load(std::memory_order_acquire)) {
+			common::set_last_error("the map of this asynchronous operation was deleted");
+			op.result = abi::kJobCorrupted;
+			return 0;
+		}
+		const persist::GranularityOps &ops = *m.ops_;
+		switch (operation->type) {
+		case abi::kMemcpy:
+		case abi::kMemmove: {
+			const abi::OperationMemcpy &c = operation->data.memcpy;
+			ops.memmove(c.dest, c.src, c.n, store_flags(c.flags));
+			break;
+		}
+		case abi::kMemset: {
+			const abi::OperationMemset &s = operation->data.memset;
+			ops.memset(s.str, s.c, s.n, store_flags(s.flags));
+			break;
+		}
+		case abi::kFlush: {
+			const abi::OperationFlush &f = operation->data.flush;
+			ops.persist(f.dest, f.n);
+			break;
+		}
+		default:
+			common::set_last_error("unknown data mover operation type");
+			op.result = abi::kJobCorrupted;
+			break;
+		}
+		return 0;
+	}
+
+	static abi::FutureState op_check(void *, const abi::Operation *) noexcept { return abi::kComplete; }
+
+	static void op_delete(void *data, const abi::Operation *operation, abi::OperationOutput *out) noexcept
+	{
+		Op *op = static_cast<Op *>(data);
+		out->type = operation->type;
+		out->result = op->result;
+		switch (operation->type) {
+		case abi::kMemcpy:
+		case abi::kMemmove:
+			out->output.dest = operation->data.memcpy.dest;
+			break;
+		case abi::kMemset:
+			out->output.dest = operation->data.memset.str;
+			break;
+		default:
+			out->output.unused = 0;
+			break;
+		}
+		DefaultMover *m = op->mover;
+		delete op;
+		m->unref();
+	}
+
+	static unsigned store_flags(std::uint64_t vdm_flags) noexcept
+	{
+		return (vdm_flags & abi::kVdmMemDurable) != 0 ? PMEM2_F_MEM_NONTEMPORAL : PMEM2_F_MEM_NOFLUSH;
+	}
+
+	abi::Vdm vdm_; // first: the struct vdm pointer is the mover's address
+	const persist::GranularityOps *ops_;
+	std::atomic<bool> map_alive_{true};
+	std::atomic<std::size_t> refs_{1}; // the map's reference plus one per operation
+};
+
+void DetachMover::operator()(DefaultMover *m) const noexcept { m->detach(); }
+
+MoverOwner new_default_mover(const persist::GranularityOps &ops) { return MoverOwner(new DefaultMover(ops)); }
+
+abi::Vdm *vdm_of(DefaultMover &m) noexcept { return m.vdm(); }
+
+void retarget(DefaultMover &m, const persist::GranularityOps &ops) noexcept { m.retarget(ops); }
+
+} // namespace pmem2::async
