@@ -24,7 +24,7 @@ Pmem2Future start(pmem2_map *map, const async::Request &req, const char *who) no
 		return async::failed_future(req);
 	}
 	map::Map *m = core(map);
-	return async::make_future(m, m->vdm, req);
+	return async::make_future(m, m->granularity, m->vdm, req);
 }
 
 } // namespace

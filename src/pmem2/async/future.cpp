@@ -108,10 +108,25 @@ abi::Pmem2Future blank_future(const Request &req, map::Map *map) noexcept
 
 } // namespace
 
-abi::Pmem2Future make_future(map::Map *map, abi::Vdm *vdm, const Request &req) noexcept
+abi::Pmem2Future make_future(map::Map *map, Granularity g, abi::Vdm *vdm, const Request &req) noexcept
 {
 	abi::Pmem2Future f = blank_future(req, map);
 	abi::OperationFuture &op = f.data.op;
+	// PMDK 1.x tests the capability with miniasync's vdm_is_supported, which is
+	// true for any non-zero capabilities; here the DURABLE bit itself must be set,
+	// so a mover that cannot make its stores durable is always followed by a persist.
+	const bool durable_mover = (vdm->capabilities & abi::kVdmMemDurable) != 0;
+	const bool persist_in_operation = g == Granularity::Byte || (g == Granularity::CacheLine && durable_mover);
+	if (persist_in_operation) {
+		f.data.op_head.flags = abi::kEntryLast;
+		f.data.fin.persist.data.ptr = nullptr;
+		if (g == Granularity::CacheLine) {
+			if (req.type == abi::kMemset)
+				op.data.operation.data.memset.flags = abi::kVdmMemDurable;
+			else
+				op.data.operation.data.memcpy.flags = abi::kVdmMemDurable;
+		}
+	}
 	op.data.vdm = vdm;
 	op.data.op = vdm->op_new(vdm, req.type);
 	if (op.data.op == nullptr) {

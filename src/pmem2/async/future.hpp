@@ -5,6 +5,7 @@
 #pragma once
 
 #include "pmem2/async/abi.hpp"
+#include "pmem2/types.hpp"
 
 namespace pmem2::async {
 
@@ -17,11 +18,16 @@ struct Request {
 	std::size_t len;
 };
 
-// The future for `req` on `map`, run by `vdm`. The vdm operation carries no flags
-// (the caller's are ignored, as in PMDK 1.x); op_new is called now, and if it
-// fails the operation entry starts complete with VDM_ERROR_OUT_OF_MEMORY. map and
-// vdm must be non-NULL.
-abi::Pmem2Future make_future(map::Map *map, abi::Vdm *vdm, const Request &req) noexcept;
+// The future for `req` on `map` (of store granularity g), run by `vdm`. The
+// caller's pmem2 flags are ignored, as in PMDK 1.x; the chain depends on g:
+//   PAGE: operation without flags, then persist [dest, dest+len) with the map;
+//   CACHE_LINE, vdm capable of VDM_F_MEM_DURABLE: the operation alone, with that
+//     flag, flagged last (the persist entry is present, NULL-addressed, never run);
+//   CACHE_LINE otherwise: as PAGE;
+//   BYTE: the operation alone, without flags (stores are persistent once visible).
+// op_new is called now; if it fails the operation entry starts complete with
+// VDM_ERROR_OUT_OF_MEMORY. map and vdm must be non-NULL.
+abi::Pmem2Future make_future(map::Map *map, Granularity g, abi::Vdm *vdm, const Request &req) noexcept;
 
 // A future that is already complete and does nothing: what a call with no map
 // gets. Its operation output says VDM_ERROR_JOB_CORRUPTED and output.dest is NULL.

@@ -24,7 +24,11 @@ public:
 	}
 
 	abi::Vdm *vdm() noexcept { return &vdm_; }
-	void retarget(const persist::GranularityOps &ops) noexcept { ops_ = &ops; }
+	void retarget(const persist::GranularityOps &ops, Granularity g) noexcept
+	{
+		ops_ = &ops;
+		byte_ = g == Granularity::Byte;
+	}
 	void detach() noexcept
 	{
 		map_alive_.store(false, std::memory_order_release);
@@ -77,12 +81,12 @@ private:
 		case abi::kMemcpy:
 		case abi::kMemmove: {
 			const abi::OperationMemcpy &c = operation->data.memcpy;
-			ops.memmove(c.dest, c.src, c.n, store_flags(c.flags));
+			ops.memmove(c.dest, c.src, c.n, m.store_flags(c.flags));
 			break;
 		}
 		case abi::kMemset: {
 			const abi::OperationMemset &s = operation->data.memset;
-			ops.memset(s.str, s.c, s.n, store_flags(s.flags));
+			ops.memset(s.str, s.c, s.n, m.store_flags(s.flags));
 			break;
 		}
 		case abi::kFlush: {
@@ -122,13 +126,20 @@ private:
 		m->unref();
 	}
 
-	static unsigned store_flags(std::uint64_t vdm_flags) noexcept
+	// DURABLE: non-temporal stores, fenced. Otherwise the future's persist step
+	// follows, so the copy skips its own flushing; except at BYTE granularity, where
+	// no persist step follows and the map's plain copy (stores, then SFENCE) is what
+	// makes the data persistent.
+	unsigned store_flags(std::uint64_t vdm_flags) const noexcept
 	{
-		return (vdm_flags & abi::kVdmMemDurable) != 0 ? PMEM2_F_MEM_NONTEMPORAL : PMEM2_F_MEM_NOFLUSH;
+		if ((vdm_flags & abi::kVdmMemDurable) != 0)
+			return PMEM2_F_MEM_NONTEMPORAL;
+		return byte_ ? 0U : PMEM2_F_MEM_NOFLUSH;
 	}
 
 	abi::Vdm vdm_; // first: the struct vdm pointer is the mover's address
 	const persist::GranularityOps *ops_;
+	bool byte_ = false;
 	std::atomic<bool> map_alive_{true};
 	std::atomic<std::size_t> refs_{1}; // the map's reference plus one per operation
 };
@@ -139,6 +150,9 @@ MoverOwner new_default_mover(const persist::GranularityOps &ops) { return MoverO
 
 abi::Vdm *vdm_of(DefaultMover &m) noexcept { return m.vdm(); }
 
-void retarget(DefaultMover &m, const persist::GranularityOps &ops) noexcept { m.retarget(ops); }
+void retarget(DefaultMover &m, const persist::GranularityOps &ops, Granularity g) noexcept
+{
+	m.retarget(ops, g);
+}
 
 } // namespace pmem2::async

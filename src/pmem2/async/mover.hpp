@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // mover.hpp -- the data mover a map gets when its config names none: a struct vdm
 // whose operations run synchronously, on the polling thread, through the map's own
-// memmove/memset functions (PMEM2_F_MEM_NONTEMPORAL when the operation asks for
-// VDM_F_MEM_DURABLE, PMEM2_F_MEM_NOFLUSH otherwise: the pmem2_future's finalizer
-// persists the range). The mover outlives its map while operations it created are
+// memmove/memset functions: PMEM2_F_MEM_NONTEMPORAL when the operation asks for
+// VDM_F_MEM_DURABLE; otherwise PMEM2_F_MEM_NOFLUSH (the pmem2_future's finalizer
+// persists the range), or no flag on a BYTE map (no finalizer runs there). The mover outlives its map while operations it created are
 // outstanding; once the map is gone they complete with VDM_ERROR_JOB_CORRUPTED and
 // touch no memory.
 #pragma once
@@ -12,6 +12,7 @@
 
 #include "pmem2/async/abi.hpp"
 #include "pmem2/persist/granularity_ops.hpp"
+#include "pmem2/types.hpp"
 
 namespace pmem2::async {
 
@@ -26,8 +27,9 @@ using MoverOwner = std::unique_ptr<DefaultMover, DetachMover>;
 // A mover for a map whose data functions are `ops` (a table that lives forever).
 // Throws std::bad_alloc.
 MoverOwner new_default_mover(const persist::GranularityOps &ops);
-// Binds the mover to other data functions; only before it made any operation.
-void retarget(DefaultMover &m, const persist::GranularityOps &ops) noexcept;
+// Binds the mover to the data functions of a map of granularity g; only before
+// it made any operation.
+void retarget(DefaultMover &m, const persist::GranularityOps &ops, Granularity g) noexcept;
 // The mover's struct vdm, what the map's futures use.
 abi::Vdm *vdm_of(DefaultMover &m) noexcept;
 

@@ -305,7 +305,7 @@ void attach_mover(Map &m, async::abi::Vdm *configured, async::MoverOwner mover) 
 		m.vdm = configured;
 		return;
 	}
-	async::retarget(*mover, *m.ops);
+	async::retarget(*mover, *m.ops, m.granularity);
 	m.vdm = async::vdm_of(*mover);
 	m.default_mover = std::move(mover);
 }
