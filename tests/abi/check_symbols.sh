@@ -5,8 +5,11 @@
 # given version nodes: the last node is the default one (name@@NODE, what new
 # links bind to), the others are non-default aliases (name@NODE, what programs
 # linked against older generations bind to). Each node's own absolute symbol
-# must be there too, and no other node.
+# must be there too, and no other node. A name given with --first-node-only is
+# expected once, as the default version of the first node (name@@FIRST) and in no
+# other node: the functions a later generation removed.
 # usage: check_symbols.sh <lib.so> <reference-symbols-file> <node>[,<node>...] [--drop NAME]... [--add NAME]...
+#        [--first-node-only NAME]...
 set -euo pipefail
 lib=$1 spec=$2
 IFS=, read -r -a nodes <<<"$3"
@@ -14,11 +17,12 @@ node=${nodes[-1]}
 shift 3
 [[ -f $lib ]] || { echo "FAIL: library $lib not found"; exit 1; }
 [[ -f $spec ]] || { echo "FAIL: reference symbol list $spec not found (is shared/ beside the repo?)"; exit 1; }
-drop=() add=()
+drop=() add=() first=()
 while (($#)); do
 	case $1 in
 	--drop) drop+=("$2"); shift 2 ;;
 	--add) add+=("$2"); shift 2 ;;
+	--first-node-only) first+=("$2"); shift 2 ;;
 	*) echo "bad argument $1"; exit 2 ;;
 	esac
 done
@@ -28,8 +32,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 {
 	grep -v '^[[:space:]]*$' "$spec" | grep -v '^#'
 	printf '%s\n' "${add[@]}"
-} | grep -vxF -f <(printf '%s\n' "${drop[@]}" '') | sort -u >"$tmp/expected.funcs"
-for d in "${drop[@]}"; do
+} | grep -vxF -f <(printf '%s\n' "${drop[@]}" "${first[@]}" '') | sort -u >"$tmp/expected.funcs"
+for d in "${drop[@]}" "${first[@]}"; do
 	grep -qx "$d" "$spec" || { echo "FAIL: test setup: $d is not in $spec"; exit 1; }
 done
 [[ $(wc -l <"$tmp/expected.funcs") -ge 10 ]] || { echo "FAIL: expected list suspiciously short"; exit 1; }
@@ -44,6 +48,7 @@ awk '{ sym = $3; if ($2 == "A") sub(/@@.*/, "", sym); print $2, sym }' "$tmp/nm.
 		if [[ $n == "$node" ]]; then sed "s/^/T /; s/\$/@@$n/" "$tmp/expected.funcs"
 		else sed "s/^/T /; s/\$/@$n/" "$tmp/expected.funcs"; fi
 	done
+	for f in "${first[@]}"; do echo "T $f@@${nodes[0]}"; done
 } | sort >"$tmp/expected.all"
 
 status=0
