@@ -75,7 +75,9 @@ struct ChainEntryHeader {
 	void *map_arg;
 	InitFn init;
 	void *init_arg;
-	std::uint64_t flags; // a pointer-typed member in the C macro; used as bits
+	// Pointer-typed in the FUTURE_CHAIN_ENTRY macro, used as bits (kEntry*): a
+	// pointer-sized integer keeps the macro's layout on every target.
+	std::uintptr_t flags;
 };
 
 struct ChainEntry { // struct future_chain_entry
@@ -180,7 +182,11 @@ struct Pmem2Future { // struct pmem2_future
 	} output;
 };
 
-// The layout as x86-64 (and every LP64 target) lays out PMDK's header.
+static_assert(std::is_trivially_copyable_v<Pmem2Future> && std::is_standard_layout_v<Pmem2Future>);
+
+#if UINTPTR_MAX == UINT64_MAX
+// The layout every LP64 target gives PMDK's header (checked member by member
+// against it in tests/async).
 static_assert(sizeof(FutureContext) == 24 && sizeof(Future) == 40);
 static_assert(sizeof(Notifier) == 32 && offsetof(Notifier, notifier_used) == 24);
 static_assert(sizeof(ChainEntry) == 80);
@@ -194,6 +200,6 @@ static_assert(offsetof(Pmem2Future, data) == 40);
 static_assert(offsetof(Pmem2Future, data.op) == 80 && offsetof(Pmem2Future, data.fin_head) == 200);
 static_assert(offsetof(Pmem2Future, data.fin) == 240 && offsetof(Pmem2Future, output) == 312);
 static_assert(sizeof(Pmem2Future) == 320);
-static_assert(std::is_trivially_copyable_v<Pmem2Future> && std::is_standard_layout_v<Pmem2Future>);
+#endif
 
 } // namespace pmem2::async::abi
