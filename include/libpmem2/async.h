@@ -103,8 +103,9 @@ FUTURE(pmem2_future, struct pmem2_future_data, struct pmem2_future_output);
  * the ranges may overlap), or to fill n bytes at str with (unsigned char)c, and
  * then persist the range. Nothing happens until the future is polled (e.g. with
  * FUTURE_BUSY_POLL); once it is complete the data is persistent. flags are
- * ignored. A NULL map gives a future that is already complete, did nothing, and
- * has VDM_ERROR_JOB_CORRUPTED in data.op.fut.output.result and NULL as output.dest.
+ * ignored. A NULL map, or a map whose mover lacks an op_* function, gives a
+ * future that is already complete, did nothing, and has VDM_ERROR_JOB_CORRUPTED in
+ * data.op.fut.output.result and NULL as output.dest.
  */
 ASYNC_DEPR_ATTR
 struct pmem2_future pmem2_memcpy_async(struct pmem2_map *map,

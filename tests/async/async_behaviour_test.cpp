@@ -105,6 +105,20 @@ TEST(AsyncBehaviour, DefaultMoverRunsFlushOperations)
 	EXPECT_EQ(fl.output.type, VDM_OPERATION_FLUSH);
 }
 
+// A struct vdm with a missing function: the reference calls through NULL.
+TEST(AsyncBehaviour, IncompleteMoverGivesAFailedFuture)
+{
+	vdm broken{};
+	ForcedMap m("PAGE", &broken);
+	m.base()[0] = 5;
+	pmem2_future f = pmem2_memset_async(m.map(), m.base(), 0, 64, 0);
+	EXPECT_EQ(FUTURE_STATE(&f), FUTURE_STATE_COMPLETE);
+	EXPECT_EQ(f.data.op.fut.output.result, VDM_ERROR_JOB_CORRUPTED);
+	EXPECT_NE(std::strstr(pmem2_errormsg(), "op_"), nullptr);
+	FUTURE_BUSY_POLL(&f);
+	EXPECT_EQ(m.base()[0], 5);
+}
+
 // Each map has its own default mover; a config's mover is used as given.
 TEST(AsyncBehaviour, MoverPerMapAndConfiguredMover)
 {

@@ -4,6 +4,7 @@
 // none of them). Their types are miniasync's, laid out in pmem2/async/abi.hpp;
 // this file does not include <libpmem2/async.h>, which needs miniasync.
 #include "capi/pmem2/facade.hpp"
+#include "common/errormsg.hpp"
 #include "pmem2/async/future.hpp"
 #include "pmem2/config/config.hpp"
 #include "pmem2/map/map.hpp"
@@ -24,6 +25,12 @@ Pmem2Future start(pmem2_map *map, const async::Request &req, const char *who) no
 		return async::failed_future(req);
 	}
 	map::Map *m = core(map);
+	const Vdm *v = m->vdm;
+	if (v->op_new == nullptr || v->op_delete == nullptr || v->op_start == nullptr || v->op_check == nullptr) {
+		// The reference calls through the NULL pointer.
+		common::set_last_error("the map's data mover (struct vdm) lacks one of its op_* functions");
+		return async::failed_future(req);
+	}
 	return async::make_future(m, m->granularity, m->vdm, req);
 }
 
