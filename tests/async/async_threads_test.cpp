@@ -86,4 +86,27 @@ TEST(AsyncThreads, MoverOutlivesItsMapAcrossThreads)
 	pmem2_source_delete(&src);
 }
 
+// miniasync's threaded mover (built with this build's sanitizer): its workers store,
+// the polling thread runs our chain and persist step.
+TEST(AsyncThreads, DataMoverThreadsFuturesInFlight)
+{
+	data_mover_threads *dmt = data_mover_threads_default();
+	ASSERT_NE(dmt, nullptr);
+	{
+		ForcedMap m("PAGE", data_mover_threads_get_vdm(dmt), 1 << 20);
+		std::vector<char> src(2048, 'q');
+		std::vector<pmem2_future> futures;
+		for (int i = 0; i < 200; ++i)
+			futures.push_back(pmem2_memcpy_async(m.map(), m.base() + i * 4096, src.data(), src.size(), 0));
+		for (bool pending = true; pending;) {
+			pending = false;
+			for (auto &f : futures)
+				pending |= future_poll(FUTURE_AS_RUNNABLE(&f), nullptr) != FUTURE_STATE_COMPLETE;
+		}
+		for (int i = 0; i < 200; ++i)
+			ASSERT_EQ(std::memcmp(m.base() + i * 4096, src.data(), src.size()), 0) << i;
+	}
+	data_mover_threads_delete(dmt);
+}
+
 } // namespace
