@@ -3,7 +3,6 @@
 #include "pmem2/async/mover.hpp"
 
 #include <atomic>
-#include <new>
 
 #include <libpmem2/base.h>
 
@@ -36,12 +35,10 @@ public:
 	}
 
 private:
-	// One operation in flight: created by op_new, freed by op_delete.
-	struct Op {
-		DefaultMover *mover;
-		abi::OperationResult result;
-	};
-
+	// An operation needs no state of its own: the operation is described by the
+	// future's data and runs entirely inside op_start. So op_new hands out the
+	// mover itself, holding one reference per operation in flight, and op_delete
+	// gives it back: no allocation per future.
 	static DefaultMover *from(abi::Vdm *v) noexcept
 	{
 		static_assert(std::is_standard_layout_v<DefaultMover>);
@@ -58,23 +55,21 @@ private:
 	static void *op_new(abi::Vdm *v, abi::OperationType) noexcept
 	{
 		DefaultMover *m = from(v);
-		Op *op = new (std::nothrow) Op{m, abi::kSuccess};
-		if (op != nullptr)
-			m->ref();
-		return op;
+		m->ref();
+		return m;
 	}
+
+	bool map_alive() const noexcept { return map_alive_.load(std::memory_order_acquire); }
 
 	// The whole operation runs here; op_check then always reports completion.
 	static int op_start(void *data, const abi::Operation *operation, abi::Notifier *n) noexcept
 	{
 		if (n != nullptr)
 			n->notifier_used = abi::kNotifierNone;
-		Op &op = *static_cast<Op *>(data);
-		const DefaultMover &m = *op.mover;
-		if (!m.map_alive_.load(std::memory_order_acquire)) {
+		const DefaultMover &m = *static_cast<DefaultMover *>(data);
+		if (!m.map_alive()) {
 			common::set_last_error("the map of this asynchronous operation was deleted");
-			op.result = abi::kJobCorrupted;
-			return 0;
+			return 0; // op_delete reports it
 		}
 		const persist::GranularityOps &ops = *m.ops_;
 		switch (operation->type) {
@@ -95,20 +90,25 @@ private:
 			break;
 		}
 		default:
-			common::set_last_error("unknown data mover operation type");
-			op.result = abi::kJobCorrupted;
-			break;
+			break; // op_delete reports it
 		}
 		return 0;
 	}
 
 	static abi::FutureState op_check(void *, const abi::Operation *) noexcept { return abi::kComplete; }
 
+	// The map is only ever alive -> deleted: an operation that finds it deleted here
+	// either did not run or ran on memory whose persist step can no longer happen;
+	// both are reported as VDM_ERROR_JOB_CORRUPTED.
 	static void op_delete(void *data, const abi::Operation *operation, abi::OperationOutput *out) noexcept
 	{
-		Op *op = static_cast<Op *>(data);
+		DefaultMover *m = static_cast<DefaultMover *>(data);
+		const bool known = operation->type == abi::kMemcpy || operation->type == abi::kMemmove ||
+			operation->type == abi::kMemset || operation->type == abi::kFlush;
+		if (!known)
+			common::set_last_error("unknown data mover operation type");
 		out->type = operation->type;
-		out->result = op->result;
+		out->result = known && m->map_alive() ? abi::kSuccess : abi::kJobCorrupted;
 		switch (operation->type) {
 		case abi::kMemcpy:
 		case abi::kMemmove:
@@ -121,8 +121,6 @@ private:
 			out->output.unused = 0;
 			break;
 		}
-		DefaultMover *m = op->mover;
-		delete op;
 		m->unref();
 	}
 
