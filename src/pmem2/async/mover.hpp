@@ -3,9 +3,10 @@
 // whose operations run synchronously, on the polling thread, through the map's own
 // memmove/memset functions: PMEM2_F_MEM_NONTEMPORAL when the operation asks for
 // VDM_F_MEM_DURABLE; otherwise PMEM2_F_MEM_NOFLUSH (the pmem2_future's finalizer
-// persists the range), or no flag on a BYTE map (no finalizer runs there). The mover outlives its map while operations it created are
-// outstanding; once the map is gone they complete with VDM_ERROR_JOB_CORRUPTED and
-// touch no memory.
+// persists the range), or no flag on a BYTE map (no finalizer runs there).
+// Operations made for a map that has since been deleted complete with
+// VDM_ERROR_JOB_CORRUPTED and touch no memory; the struct vdm stays valid memory
+// for the life of the process. Thread-safe; no allocation per operation.
 #pragma once
 
 #include <memory>
@@ -25,7 +26,7 @@ struct DetachMover {
 using MoverOwner = std::unique_ptr<DefaultMover, DetachMover>;
 
 // A mover for a map whose data functions are `ops` (a table that lives forever).
-// Throws std::bad_alloc.
+// Throws std::bad_alloc (also beyond 4 Mi movers alive at once).
 MoverOwner new_default_mover(const persist::GranularityOps &ops);
 // Binds the mover to the data functions of a map of granularity g; only before
 // it made any operation.
