@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -66,6 +67,27 @@ TEST(AsyncBehaviour, MapDeletedWhileFuturesPendingCompletesWithAnError)
 			EXPECT_EQ(f.data.op.fut.output.result, VDM_ERROR_JOB_CORRUPTED);
 		}
 		EXPECT_NE(std::strstr(pmem2_errormsg(), "deleted"), nullptr);
+	}
+}
+
+// A new map takes over the deleted map's mover slot (and often its addresses): the
+// old map's pending futures must not write into it.
+TEST(AsyncBehaviour, StaleFuturesDoNotWriteIntoTheNextMap)
+{
+	for (int round = 0; round < 20; ++round) {
+		auto a = std::make_unique<ForcedMap>("CACHE_LINE", nullptr);
+		pmem2_future stale = pmem2_memset_async(a->map(), a->base() + 4096, 0x77, 4096, 0);
+		a.reset();
+		ForcedMap b("CACHE_LINE", nullptr);
+		pmem2_future fresh = pmem2_memset_async(b.map(), b.base(), 0x11, 1, 0);
+		EXPECT_EQ(fresh.data.op.fut.data.vdm, stale.data.op.fut.data.vdm) << "slot not reused";
+		FUTURE_BUSY_POLL(&stale);
+		EXPECT_EQ(stale.data.op.fut.output.result, VDM_ERROR_JOB_CORRUPTED);
+		for (int i = 0; i < 8192; ++i)
+			ASSERT_EQ(b.base()[i], 0) << i;
+		FUTURE_BUSY_POLL(&fresh);
+		EXPECT_EQ(fresh.data.op.fut.output.result, VDM_SUCCESS);
+		EXPECT_EQ(b.base()[0], 0x11);
 	}
 }
 
