@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // mover.cpp -- the default synchronous data mover of a map.
 //
-// Movers live in a process-wide pool of slots that is never freed: a future may
+// Movers live in a process-wide pool of slots that is never given back: a future may
 // hold a mover's struct vdm pointer long after its map was deleted, so the memory
 // behind it must stay valid. A slot is reused by a later map; each use of a slot
 // is one generation, and every operation carries the generation it was made in
@@ -17,11 +17,11 @@
 #include <atomic>
 #include <mutex>
 #include <new>
-#include <vector>
 
 #include <libpmem2/base.h>
 
 #include "common/errormsg.hpp"
+#include "common/immortal.hpp"
 
 namespace pmem2::async {
 
@@ -29,6 +29,7 @@ class DefaultMover {
 public:
 	abi::Vdm vdm_; // first: the struct vdm pointer is the slot's address
 	std::uint32_t index_ = 0;
+	std::uint32_t next_free_ = 0; // free list link (index + 1; 0 ends it), under the pool's lock
 	std::atomic<std::uint32_t> generation_{0};
 	std::atomic<const persist::GranularityOps *> ops_{nullptr};
 	std::atomic<bool> byte_{false};
@@ -145,13 +146,24 @@ private:
 namespace {
 
 // Slots in fixed chunks found without a lock: chunk pointers are published once.
+// The first chunk is static storage, so a process with at most kChunk maps alive
+// at once leaves no heap block behind; further chunks are heap blocks kept for
+// the life of the process. The free list runs through the slots themselves.
 class Pool {
 public:
 	static constexpr std::size_t kChunk = 1024;
 	static constexpr std::size_t kChunks = 4096; // at most 4 Mi maps alive at once
 
+	Pool() noexcept
+	{
+		number(first_, 0);
+		chunks_[0].store(first_, std::memory_order_release);
+	}
+
 	DefaultMover *slot(std::uint32_t index) const noexcept
 	{
+		if (index >= kChunk * kChunks)
+			return nullptr;
 		DefaultMover *chunk = chunks_[index / kChunk].load(std::memory_order_acquire);
 		return chunk != nullptr ? &chunk[index % kChunk] : nullptr;
 	}
@@ -160,21 +172,19 @@ public:
 	DefaultMover *take()
 	{
 		std::lock_guard guard(lock_);
-		if (!free_.empty()) {
-			const std::uint32_t i = free_.back();
-			free_.pop_back();
-			return slot(i);
+		if (free_head_ != 0) {
+			DefaultMover *m = slot(free_head_ - 1);
+			free_head_ = m->next_free_;
+			return m;
 		}
 		if (next_ >= kChunk * kChunks)
 			throw std::bad_alloc();
 		const auto i = static_cast<std::uint32_t>(next_);
-		if (i % kChunk == 0) {
+		if (i % kChunk == 0 && i != 0) {
 			auto *chunk = new DefaultMover[kChunk];
-			for (std::size_t k = 0; k < kChunk; ++k)
-				chunk[k].index_ = static_cast<std::uint32_t>(i + k);
+			number(chunk, i);
 			chunks_[i / kChunk].store(chunk, std::memory_order_release);
 		}
-		free_.reserve(next_ + 1); // give() then cannot fail
 		++next_;
 		return slot(i);
 	}
@@ -184,21 +194,30 @@ public:
 	{
 		m->generation_.fetch_add(1, std::memory_order_acq_rel);
 		std::lock_guard guard(lock_);
-		free_.push_back(m->index_);
+		m->next_free_ = free_head_;
+		free_head_ = m->index_ + 1;
 	}
 
 private:
+	static void number(DefaultMover *chunk, std::uint32_t first) noexcept
+	{
+		for (std::size_t k = 0; k < kChunk; ++k)
+			chunk[k].index_ = static_cast<std::uint32_t>(first + k);
+	}
+
+	DefaultMover first_[kChunk];
 	std::atomic<DefaultMover *> chunks_[kChunks] = {};
 	std::mutex lock_;
-	std::vector<std::uint32_t> free_;
-	std::size_t next_ = 0;
+	std::uint32_t free_head_ = 0; // index + 1 of the first free slot; 0: none
+	std::size_t next_ = 0;        // slots ever handed out
 };
 
-// Constructed on first use and never destroyed: futures may outlive everything.
+// Constructed on first use in static storage and never destroyed: futures may
+// outlive every map, and other libraries' destructors may still delete maps.
 Pool &pool()
 {
-	static Pool *p = new Pool;
-	return *p;
+	static common::Immortal<Pool> p;
+	return p.get();
 }
 
 } // namespace
