@@ -25,4 +25,4 @@ endif()
 # /lib/<triplet>, whose loader multiarch installs where the binaries expect it).
 # Mixing the cross toolchain's loader (-L /usr/<triplet>) with the multiarch libc
 # (a different Debian revision of glibc 2.36) makes every pthread_create hang.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64-static;-cpu;${PMEM2_QEMU_CPU})
+set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/emulate.sh;qemu-aarch64-static;-cpu;${PMEM2_QEMU_CPU})

@@ -23,4 +23,4 @@ if(NOT DEFINED PMEM2_QEMU_CPU)
 endif()
 # -L: the guest's root for the dynamic loader and libc (libc6-<arch>-cross); paths
 # missing there fall through to the host's, where multiarch put /usr/lib/<triplet>.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-riscv64-static;-cpu;${PMEM2_QEMU_CPU};-L;/usr/riscv64-linux-gnu)
+set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/emulate.sh;qemu-riscv64-static;-cpu;${PMEM2_QEMU_CPU};-L;/usr/riscv64-linux-gnu)

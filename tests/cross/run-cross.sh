@@ -78,6 +78,11 @@ build_gtest() {
 
 # Tests that need the kernel to refuse MAP_SYNC on a non-DAX file (see the probe).
 MAP_SYNC_TESTS='^(capi_c_(map_errors|map_file|force_granularity)_(tmp|shm)|GranularityMap\.(TmpfsAndExt4ArePage|ForceIsReadOnEveryMap|NotSupportedWhenOnlyPageIsAvailable)|MapDelete\.FailedMapsLeaveNoMappingBehind|SetTest\.(MapWholeFileDescriptorEventAndGranularity|RequiredGranularityTheFileCannotGive))$'
+# Tests that count dirty pages in /proc/self/smaps after a PAGE persist (msync):
+# under qemu -p 65536 the host kernel still tracks dirtiness in its 4 KiB pages and
+# rounds msync to them, so a 64 KiB guest page is only partly written back. Left out
+# of the 64 KiB pass only.
+HOST_DIRTY_TESTS='^(PageSync\.(OnlyTheTouchedPagesOfTheRange|FromExistingMapStartingMidPage|FromExistingMapTerminates)|PageMemOps\.WriteBackUnlessNoFlush|DeepFlush\.FileMapsAreSyncedFromTheContainingPage)$'
 summary=
 overall=0
 for arch in $targets; do
@@ -106,7 +111,7 @@ cross $arch: FAILED (GoogleTest)"
 		-DPMEM2_CROSS_REFERENCE_ROOT="$ref" >"$b/configure.log" 2>&1 ||
 		{ cat "$b/configure.log"; exit 1; }
 	cmake --build "$b" -j"$jobs" >"$b/build.log" 2>&1 || { tail -40 "$b/build.log"; exit 1; }
-	emu=$(sed -n 's/^CMAKE_CROSSCOMPILING_EMULATOR:[A-Z]*=//p' "$b/CMakeCache.txt" | tr ';' ' ')
+	emu=$(cat "$b/emulator.txt")
 	# shellcheck disable=SC2086
 	$emu "$b/tests/cross/pmem2-page-size" | sed "s/^/cross $arch: /"
 	# The emulator's own defects, shown by probes, not assumed:
@@ -119,7 +124,10 @@ cross $arch: FAILED (GoogleTest)"
 	# shellcheck disable=SC2086
 	$emu "$b/tests/cross/pmem2-map-sync-probe" /dev/shm >"$b/probe.log" 2>&1 || probe_rc=$?
 	sed "s/^/cross $arch: probe: /" "$b/probe.log"
-	if [ $probe_rc -ne 0 ]; then
+	if [ $probe_rc -ne 0 ] && [ $probe_rc -ne 3 ]; then
+		echo "cross $arch: FAILED: the MAP_SYNC probe did not run ($probe_rc)"; exit 1
+	fi
+	if [ $probe_rc -eq 3 ]; then
 		excl="$MAP_SYNC_TESTS|$excl"
 		echo "cross $arch: the emulator does not refuse MAP_SYNC like Linux: left out (named): $MAP_SYNC_TESTS"
 	fi
@@ -132,6 +140,21 @@ cross $arch: FAILED (GoogleTest)"
 	ras=$(grep -E '^\[  PASSED  \]|FAILED TEST' "$b/ras_unit.log" | tr '\n' ' ')
 	echo "cross $arch: ras_unit (without McsafeDeathTest.IgnoredForeignFaultTerminatesInsteadOfLooping): $ras"
 	grep -E "tests passed|tests failed|Total Test time|\(Failed\)|\(Timeout\)|\*\*\*Skipped| Not Run" "$b/ctest.log" | tail -25
+	if [ "$arch" = aarch64 ]; then
+		# 64 KiB pages (as ppc64el and some arm64 kernels have): the unit and C-API
+		# suites again, with qemu's guest page size set to 64 KiB (qemu-ppc64le 7.2
+		# crashes C++ binaries with -p 65536; qemu-aarch64 does not). Named subset:
+		# everything of those labels but $HOST_DIRTY_TESTS (and the MAP_SYNC ones).
+		export PMEM2_QEMU_EXTRA_ARGS="-p 65536"
+		# shellcheck disable=SC2086
+		$emu "$b/tests/cross/pmem2-page-size" 65536 | sed "s/^/cross $arch 64 KiB pass: /" || rc=1
+		ctest --test-dir "$b" -j"$jobs" --output-on-failure --timeout 900 -L '^(unit|capi_c)$' -E "$excl|$HOST_DIRTY_TESTS" \
+			>"$b/ctest-64k.log" 2>&1 || rc=1
+		unset PMEM2_QEMU_EXTRA_ARGS
+		grep -E "tests passed|tests failed|\(Failed\)|\(Timeout\)|\(SEGFAULT\)" "$b/ctest-64k.log" | sed "s/^/cross $arch 64 KiB pass: /" | tail -25
+		summary="$summary
+cross $arch 64 KiB pages (unit + capi_c): $(grep -E "tests passed" "$b/ctest-64k.log" | tail -1)"
+	fi
 	skipped=$(grep -c '\*\*\*Skipped\|(Skipped)' "$b/ctest.log" || true)
 	line=$(grep -E "tests passed" "$b/ctest.log" | tail -1)
 	secs=$(($(date +%s) - start))

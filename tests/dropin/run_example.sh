@@ -52,10 +52,19 @@ step() {
 	echo "## step $nstep: ${envs[*]} $ex $*" >>"$run/transcript"
 	local rc=0
 	(
-		export "${run_env[@]}" "${envs[@]}" LD_DEBUG=libs,bindings LD_DEBUG_OUTPUT="$run/ld/step$nstep"
+		local guest=("${run_env[@]}" "${envs[@]}" LD_DEBUG=libs,bindings LD_DEBUG_OUTPUT="$run/ld/step$nstep")
 		if ((${#runner[@]})); then
-			exec "${runner[@]}" -0 "$ex" "$bin" "$@" # qemu-user: -0 sets the guest's argv[0]
+			# qemu-user: the variables go to the guest only (-E), not to the host
+			# processes of the runner; -0 sets the guest's argv[0]. -E splits at
+			# commas, so LD_DEBUG's list uses glibc's other separator, ':'.
+			local qopts=() v
+			for v in "${guest[@]}"; do
+				[[ $v == LD_DEBUG=* ]] && v=${v//,/:}
+				qopts+=(-E "$v")
+			done
+			exec "${runner[@]}" "${qopts[@]}" -0 "$ex" "$bin" "$@"
 		fi
+		export "${guest[@]}"
 		exec -a "$ex" "$bin" "$@"
 	) >"$run/out" 2>"$run/err" </dev/null || rc=$?
 	echo "exit $rc" >>"$run/transcript"
