@@ -86,6 +86,13 @@ HOST_DIRTY_TESTS='^(PageSync\.(OnlyTheTouchedPagesOfTheRange|FromExistingMapStar
 # Tests that expect the libndctl backends' codes (riscv64 has no Debian 12 libndctl,
 # so it builds the *_none backends, which report PMEM2_E_NOSUPP).
 NO_NDCTL_TESTS='^capi_c_(ras|null_arguments)_(tmp|shm)$'
+# qemu-user 7.2 does not implement MAP_FIXED_NOREPLACE: on an occupied address it
+# returns another address, as a Linux kernel older than 4.17 does (measured: native
+# EEXIST, qemu a new mapping elsewhere). The library then treats the kernel as one
+# that cannot restore placeholders in place (src/common/address_space.cpp), so these
+# tests of placeholder restoration (from main's address-space ownership work) fail
+# under qemu on every target and pass natively. Left out by name.
+NOREPLACE_TESTS='^(capi_c_vm_reservation_(tmp|shm)|cross_capi_c_64KiB_pages_vm_reservation|CommonPosix\.MappedRangeUnmapsUnlessReleased|ownership_foreign_memory_test|Rsv\.(MapLandsAtTheOffsetAndDataReachesTheFile|DeleteRestoresThePlaceholder|FailedMapLeavesThePlaceholderAndNoEntry|UnsupportedGranularityUndoesTheMapping))$'
 summary=
 overall=0
 for arch in $targets; do
@@ -122,7 +129,8 @@ cross $arch: FAILED (GoogleTest)"
 	#    of "no MAP_SYNC => PAGE granularity" cannot pass there;
 	#  - there is no binfmt_misc in CI containers, so a death test in "threadsafe" style
 	#    (re-exec of /proc/self/exe) cannot start the target binary.
-	excl='^ras_unit$'
+	excl="^ras_unit\$|$NOREPLACE_TESTS"
+	echo "cross $arch: qemu lacks MAP_FIXED_NOREPLACE: left out (named): $NOREPLACE_TESTS"
 	ras_filter=-McsafeDeathTest.IgnoredForeignFaultTerminatesInsteadOfLooping
 	if grep -q "libndctl/libdaxctl not found" "$b/configure.log"; then
 		excl="$NO_NDCTL_TESTS|$excl"
@@ -174,5 +182,6 @@ cross $arch 64 KiB pages (unit + capi_c): $(grep -E "tests passed" "$b/ctest-64k
 cross $arch: $line, $skipped skipped, ${secs}s"
 	[ $rc -eq 0 ] || overall=1
 done
-echo "=== cross summary:$summary"
+echo "=== cross summary:$summary
+cross: left out on every target (qemu lacks MAP_FIXED_NOREPLACE): $NOREPLACE_TESTS"
 exit $overall
