@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # run-all.sh -- the whole test suite: installs what is missing, builds and runs
 # every test (release build), the unit tests under ASan+UBSan, the threaded
-# tests under TSan, and the qemu DAX suite when its setup is available.
+# tests under TSan, the qemu DAX suite when its setup is available, and the cross
+# builds for aarch64, ppc64le and riscv64 under qemu-user (tests/cross/run-cross.sh).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -25,3 +26,6 @@ echo "=== ThreadSanitizer: threaded tests"
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j"$jobs"
 ctest --preset tsan -j"$jobs" --no-tests=ignore
+
+echo "=== cross builds under qemu-user: aarch64, ppc64le (64 KiB pages), riscv64"
+sh tests/cross/run-cross.sh

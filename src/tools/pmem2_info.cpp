@@ -108,7 +108,9 @@ struct Report {
 	std::optional<std::string> forced;
 	bool eadr = false;
 	std::vector<Region> regions;
-	std::string flush, copy;
+	std::string flush, copy, fence;
+	const char *flush_note = nullptr; // why CACHE_LINE persistence may not hold
+	std::size_t line_size = 0;
 	Probe<int> numa;
 	Probe<std::string> device_id;
 	Probe<uint64_t> usc;
@@ -210,6 +212,9 @@ int inspect(Report &r)
 	const auto &dp = arch::data_path();
 	r.flush = dp.flush_name;
 	r.copy = dp.copy_name;
+	r.fence = dp.fence_name;
+	r.flush_note = dp.persistence_note;
+	r.line_size = dp.cache_line_size;
 
 	// Map the way an application asking for the weakest guarantee would, and
 	// report what the library granted.
@@ -294,8 +299,9 @@ void print_json(const Report &r, int status)
 	for (size_t i = 0; i < r.regions.size(); i++)
 		std::printf("%s{\"name\": %s, \"persistence_domain\": %s}", i ? ", " : "",
 			    json_str(r.regions[i].name).c_str(), json_str(r.regions[i].persistence_domain).c_str());
-	std::printf("],\n  \"cpu\": {\"flush\": %s, \"copy\": %s},\n", json_str(r.flush).c_str(),
-		    json_str(r.copy).c_str());
+	std::printf("],\n  \"cpu\": {\"flush\": %s, \"copy\": %s, \"fence\": %s, \"line_size\": %zu, \"note\": %s},\n",
+		    json_str(r.flush).c_str(), json_str(r.copy).c_str(), json_str(r.fence).c_str(), r.line_size,
+		    r.flush_note ? json_str(r.flush_note).c_str() : "null");
 	std::printf("  \"numa_node\": %s,\n  \"device_id\": %s,\n  \"unsafe_shutdown_count\": %s,\n",
 		    json_probe(r.numa).c_str(), json_probe(r.device_id).c_str(),
 		    json_probe(Probe<unsigned long long>{r.usc.value ? std::optional<unsigned long long>(*r.usc.value)
@@ -347,6 +353,9 @@ void print_text(const Report &r, int status)
 	std::printf("  flush instruction  %s%s\n", r.flush.c_str(),
 		    r.granularity == "BYTE" ? " (not needed at BYTE granularity)"
 					    : r.granularity == "PAGE" ? " (PAGE granularity persists with msync)" : "");
+	std::printf("  fence              %s (%zu-byte cache lines)\n", r.fence.c_str(), r.line_size);
+	if (r.flush_note)
+		std::printf("  flush caveat       %s\n", r.flush_note);
 	std::printf("  copy variant       %s\n", r.copy.c_str());
 	std::printf("  NUMA node          %s\n", text_probe(r.numa, +[](const int &v) { return std::to_string(v); }).c_str());
 	std::printf("  device id          %s\n", text_probe(r.device_id, +[](const std::string &v) { return v; }).c_str());

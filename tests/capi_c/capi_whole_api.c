@@ -569,19 +569,20 @@ case_vm_reservation(void)
 	expect_map_error(cfg, sa, PMEM2_E_OFFSET_UNALIGNED, __LINE__);
 	OK(pmem2_config_set_vm_reservation(cfg, rsv, MiB + 64 * 1024));
 	expect_map_error(cfg, sa, PMEM2_E_MAPPING_EXISTS, __LINE__);
-	OK(pmem2_config_set_vm_reservation(cfg, rsv, 4 * MiB - 4096));
-	expect_map_error(cfg, sa, PMEM2_E_LENGTH_OUT_OF_RANGE, __LINE__);
+	/* 128 KiB from 64 KiB before the end: page-aligned for 4 and 64 KiB pages. */
+	OK(pmem2_config_set_vm_reservation(cfg, rsv, 4 * MiB - 64 * 1024));
+	expect_map_error(cfg, sb, PMEM2_E_LENGTH_OUT_OF_RANGE, __LINE__);
 
 	/* Lookups. */
 	OK(pmem2_vm_reservation_map_find(rsv, 0, 0, &found));
 	CHECK(found == ma);
 	OK(pmem2_vm_reservation_map_find(rsv, MiB + 5, 0, &found));
 	CHECK(found == mb);
-	OK(pmem2_vm_reservation_map_find(rsv, 4096, 2 * MiB, &found));
+	OK(pmem2_vm_reservation_map_find(rsv, 4096, 2 * MiB, &found)); /* inside ma (64 KiB) */
 	CHECK(found == ma);
 	OK(pmem2_vm_reservation_map_find(rsv, 512 * 1024, 2 * MiB, &found));
 	CHECK(found == mb);
-	EXPECT(pmem2_vm_reservation_map_find(rsv, 2 * MiB, 4096, &found), PMEM2_E_MAPPING_NOT_FOUND);
+	EXPECT(pmem2_vm_reservation_map_find(rsv, 2 * MiB, (size_t)Page, &found), PMEM2_E_MAPPING_NOT_FOUND);
 	CHECK(found == NULL);
 	OK(pmem2_vm_reservation_map_find_first(rsv, &found));
 	CHECK(found == ma);
@@ -603,11 +604,11 @@ case_vm_reservation(void)
 	OK(pmem2_vm_reservation_extend(rsv, 2 * MiB));
 	CHECK(pmem2_vm_reservation_get_size(rsv) == 6 * MiB);
 	CHECK(pmem2_vm_reservation_get_address(rsv) == base);
-	EXPECT(pmem2_vm_reservation_shrink(rsv, 100, 4096), PMEM2_E_OFFSET_UNALIGNED);
-	EXPECT(pmem2_vm_reservation_shrink(rsv, 4096, 100), PMEM2_E_LENGTH_UNALIGNED);
+	EXPECT(pmem2_vm_reservation_shrink(rsv, 100, (size_t)Page), PMEM2_E_OFFSET_UNALIGNED);
+	EXPECT(pmem2_vm_reservation_shrink(rsv, (size_t)Page, 100), PMEM2_E_LENGTH_UNALIGNED);
 	EXPECT(pmem2_vm_reservation_shrink(rsv, 2 * MiB, 2 * MiB), PMEM2_E_NOSUPP);
 	EXPECT(pmem2_vm_reservation_shrink(rsv, 0, 6 * MiB), PMEM2_E_NOSUPP);
-	EXPECT(pmem2_vm_reservation_shrink(rsv, 0, 4096), PMEM2_E_VM_RESERVATION_NOT_EMPTY);
+	EXPECT(pmem2_vm_reservation_shrink(rsv, 0, (size_t)Page), PMEM2_E_VM_RESERVATION_NOT_EMPTY);
 	EXPECT(pmem2_vm_reservation_shrink(rsv, 4 * MiB, 4 * MiB), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	OK(pmem2_vm_reservation_shrink(rsv, 4 * MiB, 2 * MiB));
 	CHECK(pmem2_vm_reservation_get_size(rsv) == 4 * MiB);

@@ -13,14 +13,27 @@
 #        ldpath    reference build, our library through LD_LIBRARY_PATH
 #        preload   reference build, our library through LD_PRELOAD
 # usage: run_example.sh <example> <mode> <fs-dir> <bin-root> <our-libpmem2.so.1> <ref-libpmem2.so.1>
+# Cross runs (tests/cross) set, all optional:
+#   PMEM2_DROPIN_RUNNER         emulator for the examples, e.g. "qemu-aarch64-static -cpu cortex-a72"
+#   PMEM2_DROPIN_ORACLE_ENV     extra VAR=value for the reference run (LD_LIBRARY_PATH of the
+#                               reference package)
+#   PMEM2_DROPIN_ORACLE_BINROOT a bin root whose ref/ build runs natively as the oracle, with
+#   PMEM2_DROPIN_ORACLE_LIB     its reference library (the x86-64 reference, where the target's
+#                               reference cannot run under emulation)
 set -euo pipefail
 ex=$1 mode=$2 fsdir=$3 binroot=$4 ourlib=$5 reflib=$6
-[[ -x $binroot/ref/$ex && -x $binroot/ours/$ex ]] ||
+read -r -a target_runner <<<"${PMEM2_DROPIN_RUNNER:-}"
+read -r -a oracle_env <<<"${PMEM2_DROPIN_ORACLE_ENV:-}"
+oracle_binroot=${PMEM2_DROPIN_ORACLE_BINROOT:-$binroot}
+oracle_lib=${PMEM2_DROPIN_ORACLE_LIB:-$reflib}
+oracle_runner=("${target_runner[@]}")
+[[ -n ${PMEM2_DROPIN_ORACLE_BINROOT:-} ]] && oracle_runner=()
+[[ -x $oracle_binroot/ref/$ex && -x $binroot/ref/$ex && -x $binroot/ours/$ex ]] ||
 	{ echo "FAIL: $binroot/{ref,ours}/$ex not built (the dropin_build_examples fixture failed?)"; exit 1; }
 [[ -f $ourlib ]] || { echo "FAIL: $ourlib missing"; exit 1; }
 [[ -f $reflib ]] || { echo "FAIL: reference $reflib missing: apt-get install libpmem2-dev"; exit 1; }
 [[ -d $fsdir && -w $fsdir ]] || { echo "FAIL: $fsdir is not a writable directory"; exit 1; }
-ourlib=$(realpath "$ourlib") reflib=$(realpath "$reflib")
+ourlib=$(realpath "$ourlib") reflib=$(realpath "$reflib") oracle_lib=$(realpath "$oracle_lib")
 
 work=$(mktemp -d "$fsdir/pmem2-dropin-$ex.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -39,7 +52,19 @@ step() {
 	echo "## step $nstep: ${envs[*]} $ex $*" >>"$run/transcript"
 	local rc=0
 	(
-		export "${run_env[@]}" "${envs[@]}" LD_DEBUG=libs,bindings LD_DEBUG_OUTPUT="$run/ld/step$nstep"
+		local guest=("${run_env[@]}" "${envs[@]}" LD_DEBUG=libs,bindings LD_DEBUG_OUTPUT="$run/ld/step$nstep")
+		if ((${#runner[@]})); then
+			# qemu-user: the variables go to the guest only (-E), not to the host
+			# processes of the runner; -0 sets the guest's argv[0]. -E splits at
+			# commas, so LD_DEBUG's list uses glibc's other separator, ':'.
+			local qopts=() v
+			for v in "${guest[@]}"; do
+				[[ $v == LD_DEBUG=* ]] && v=${v//,/:}
+				qopts+=(-E "$v")
+			done
+			exec "${runner[@]}" "${qopts[@]}" -0 "$ex" "$bin" "$@"
+		fi
+		export "${guest[@]}"
 		exec -a "$ex" "$bin" "$@"
 	) >"$run/out" 2>"$run/err" </dev/null || rc=$?
 	echo "exit $rc" >>"$run/transcript"
@@ -128,6 +153,8 @@ run_scenario() { # <name> <binary> <expected-lib> <env...>
 	local name=$1
 	run=$work/$1 bin=$2 expect=$3
 	shift 3
+	runner=("${target_runner[@]}")
+	[[ $name == oracle ]] && runner=("${oracle_runner[@]}")
 	run_env=("$@")
 	mkdir -p "$run/files" "$run/ld"
 	: >"$run/transcript"; : >"$run/stderr.full"
@@ -141,7 +168,7 @@ run_scenario() { # <name> <binary> <expected-lib> <env...>
 	done < <(cat "$run"/ld/step* 2>/dev/null |
 		sed -nE "s/.*binding file [^ ]*$ex \[0\] to ([^ ]+) \[0\]: normal symbol \`pmem2_.*/\1/p")
 	local other=$reflib
-	[[ $expect == "$reflib" ]] && other=$ourlib
+	[[ $expect == "$reflib" || $expect == "$oracle_lib" ]] && other=$ourlib
 	local loaded_other
 	loaded_other=$(cat "$run"/ld/step* 2>/dev/null | sed -nE 's/.*calling init: (.*libpmem2[^ ]*)$/\1/p' |
 		sort -u | while read -r l; do [[ $(realpath "$l") == "$other" ]] && echo "$l"; done || true)
@@ -157,7 +184,7 @@ run_scenario() { # <name> <binary> <expected-lib> <env...>
 	echo "$name: all $bound pmem2_* bindings went to $expect"
 }
 
-run_scenario oracle "$binroot/ref/$ex" "$reflib"
+run_scenario oracle "$oracle_binroot/ref/$ex" "$oracle_lib" "${oracle_env[@]}"
 case $mode in
 ourbuild) run_scenario "$mode" "$binroot/ours/$ex" "$ourlib" ;;
 ldpath) run_scenario "$mode" "$binroot/ref/$ex" "$ourlib" "LD_LIBRARY_PATH=$(dirname "$ourlib")" ;;

@@ -22,6 +22,9 @@ using namespace pmem2::test;
 constexpr std::size_t KiB = 1024;
 constexpr std::size_t MiB = 1024 * KiB;
 constexpr std::size_t GiB = 1024 * MiB;
+// The system page size (4 KiB on x86-64, 64 KiB on ppc64el and some arm64 kernels):
+// every "one page" below is this, so the placement rules hold for both.
+const std::size_t kPage = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
 
 // Finds a free, 2 MiB-aligned stretch of `len` bytes of address space.
 std::uintptr_t free_address(std::size_t len)
@@ -85,7 +88,7 @@ protected:
 
 // ---- new / delete / getters ----
 
-TEST(RsvNew, NullOutPointer) { EXPECT_EQ(pmem2_vm_reservation_new(nullptr, nullptr, 4096), -EINVAL); }
+TEST(RsvNew, NullOutPointer) { EXPECT_EQ(pmem2_vm_reservation_new(nullptr, nullptr, kPage), -EINVAL); }
 
 TEST(RsvNew, UnalignedAddressComesFirst)
 {
@@ -106,7 +109,7 @@ TEST(RsvNew, UnalignedSize)
 TEST(RsvNew, HugeSizeFailsCleanly)
 {
 	pmem2_vm_reservation *rsv = nullptr;
-	EXPECT_EQ(pmem2_vm_reservation_new(&rsv, nullptr, SIZE_MAX & ~std::size_t{4095}), -ENOMEM);
+	EXPECT_EQ(pmem2_vm_reservation_new(&rsv, nullptr, SIZE_MAX & ~(kPage - 1)), -ENOMEM);
 	EXPECT_EQ(rsv, nullptr);
 }
 
@@ -115,7 +118,7 @@ TEST_F(Rsv, ZeroSizeIsAllowed)
 	make(0);
 	EXPECT_EQ(pmem2_vm_reservation_get_size(rsv_), 0u);
 	EXPECT_NE(pmem2_vm_reservation_get_address(rsv_), nullptr);
-	EXPECT_EQ(place(0, 4096), PMEM2_E_LENGTH_OUT_OF_RANGE);
+	EXPECT_EQ(place(0, kPage), PMEM2_E_LENGTH_OUT_OF_RANGE);
 }
 
 TEST_F(Rsv, KernelChosenAddressIs2MiBAlignedAndAPlaceholder)
@@ -136,7 +139,7 @@ TEST(RsvNew, TwoGiBAndMoreIs1GiBAligned)
 
 TEST_F(Rsv, FixedAddressIsUsedExactly)
 {
-	const std::uintptr_t want = free_address(8 * MiB) + 4096; // page- but not 2 MiB-aligned
+	const std::uintptr_t want = free_address(8 * MiB) + kPage; // page- but not 2 MiB-aligned
 	make(4 * MiB, reinterpret_cast<void *>(want));
 	EXPECT_EQ(base_, want);
 	EXPECT_TRUE(is_placeholder(want, want + 4 * MiB));
@@ -147,17 +150,17 @@ TEST(RsvNew, FixedAddressOverAMappingIsMappingExists)
 	const std::uintptr_t at = free_address(8 * MiB);
 	// Something sits where the reservation's slack (not its user range) would go:
 	// the whole real range must be free.
-	void *blocker = ::mmap(reinterpret_cast<void *>(at + 3 * MiB), 4096, PROT_READ,
+	void *blocker = ::mmap(reinterpret_cast<void *>(at + 3 * MiB), kPage, PROT_READ,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	ASSERT_NE(blocker, MAP_FAILED);
 	pmem2_vm_reservation *rsv = nullptr;
 	EXPECT_EQ(pmem2_vm_reservation_new(&rsv, reinterpret_cast<void *>(at), 2 * MiB), PMEM2_E_MAPPING_EXISTS);
 	EXPECT_EQ(rsv, nullptr);
-	EXPECT_EQ(pmem2_vm_reservation_new(&rsv, reinterpret_cast<void *>(at + 3 * MiB), 4096),
+	EXPECT_EQ(pmem2_vm_reservation_new(&rsv, reinterpret_cast<void *>(at + 3 * MiB), kPage),
 		  PMEM2_E_MAPPING_EXISTS);
 	// The failed attempts left nothing behind.
 	EXPECT_TRUE(is_unmapped(at, at + 3 * MiB));
-	::munmap(blocker, 4096);
+	::munmap(blocker, kPage);
 }
 
 TEST(RsvDelete, NullArguments)
@@ -184,7 +187,7 @@ TEST(RsvDelete, FixedAddressSlackIsReleasedToo)
 {
 	const std::uintptr_t at = free_address(8 * MiB);
 	pmem2_vm_reservation *rsv = nullptr;
-	ASSERT_EQ(pmem2_vm_reservation_new(&rsv, reinterpret_cast<void *>(at), 4096), 0);
+	ASSERT_EQ(pmem2_vm_reservation_new(&rsv, reinterpret_cast<void *>(at), kPage), 0);
 	EXPECT_TRUE(is_placeholder(at, at + 4 * MiB)); // roundup(4 KiB, 2 MiB) + 2 MiB
 	ASSERT_EQ(pmem2_vm_reservation_delete(&rsv), 0);
 	EXPECT_TRUE(is_unmapped(at, at + 4 * MiB));
@@ -245,33 +248,33 @@ TEST_F(Rsv, PlacementErrorsInTheReferenceOrder)
 	// Unaligned offset beats running past the end.
 	EXPECT_EQ(place(100, 4 * MiB), PMEM2_E_OFFSET_UNALIGNED);
 	// Past the end (the man page says ADDRESS_UNALIGNED; the reference returns this).
-	EXPECT_EQ(place(2 * MiB - 4096, 8192), PMEM2_E_LENGTH_OUT_OF_RANGE);
-	EXPECT_EQ(place(4 * MiB, 4096), PMEM2_E_LENGTH_OUT_OF_RANGE);
+	EXPECT_EQ(place(2 * MiB - kPage, 2 * kPage), PMEM2_E_LENGTH_OUT_OF_RANGE);
+	EXPECT_EQ(place(4 * MiB, kPage), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	EXPECT_EQ(place(0, 2 * MiB), 0);
-	EXPECT_EQ(place(0, 4096), PMEM2_E_MAPPING_EXISTS);
-	EXPECT_EQ(place(2 * MiB - 4096, 4096), PMEM2_E_MAPPING_EXISTS);
+	EXPECT_EQ(place(0, kPage), PMEM2_E_MAPPING_EXISTS);
+	EXPECT_EQ(place(2 * MiB - kPage, kPage), PMEM2_E_MAPPING_EXISTS);
 }
 
 TEST_F(Rsv, LengthRoundsUpToAPageForOccupancyButNotForFind)
 {
 	pmem2_source *small = nullptr;
-	TempFile f(5000, "/dev/shm");
+	TempFile f(kPage + 904, "/dev/shm");
 	ASSERT_EQ(pmem2_source_from_fd(&small, f.fd()), 0);
 	make(2 * MiB);
 	cfg_.at(rsv_, 0, 0);
 	pmem2_map *m = nullptr;
 	ASSERT_EQ(pmem2_map_new(&m, cfg_.get(), small), 0) << pmem2_errormsg();
 	maps_.push_back(m);
-	EXPECT_EQ(pmem2_map_get_size(m), 5000u);
-	EXPECT_EQ(place(4096, 4096), PMEM2_E_MAPPING_EXISTS); // the map's second page
-	EXPECT_EQ(place(8192, 4096), 0);
+	EXPECT_EQ(pmem2_map_get_size(m), kPage + 904);
+	EXPECT_EQ(place(kPage, kPage), PMEM2_E_MAPPING_EXISTS); // the map's second page
+	EXPECT_EQ(place(2 * kPage, kPage), 0);
 	pmem2_map *found = nullptr;
-	EXPECT_EQ(pmem2_vm_reservation_map_find(rsv_, 4999, 0, &found), 0);
+	EXPECT_EQ(pmem2_vm_reservation_map_find(rsv_, kPage + 903, 0, &found), 0);
 	EXPECT_EQ(found, m);
-	EXPECT_EQ(pmem2_vm_reservation_map_find(rsv_, 5000, 0, &found), PMEM2_E_MAPPING_NOT_FOUND);
+	EXPECT_EQ(pmem2_vm_reservation_map_find(rsv_, kPage + 904, 0, &found), PMEM2_E_MAPPING_NOT_FOUND);
 	EXPECT_EQ(found, nullptr);
 	drop(m);
-	EXPECT_TRUE(is_placeholder(base_, base_ + 8192)); // both pages restored
+	EXPECT_TRUE(is_placeholder(base_, base_ + 2 * kPage)); // both pages restored
 	pmem2_source_delete(&small);
 }
 
@@ -312,8 +315,8 @@ TEST(RsvCore, AddressAlignmentIsCheckedAfterTheRange)
 		++calls;
 		return {};
 	};
-	EXPECT_EQ(rsv.insert(4096, 2 * MiB, 2 * MiB, m, place).code(), PMEM2_E_ADDRESS_UNALIGNED);
-	EXPECT_EQ(rsv.insert(8 * MiB - 4096, 2 * MiB, 2 * MiB, m, place).code(), PMEM2_E_LENGTH_OUT_OF_RANGE);
+	EXPECT_EQ(rsv.insert(kPage, 2 * MiB, 2 * MiB, m, place).code(), PMEM2_E_ADDRESS_UNALIGNED);
+	EXPECT_EQ(rsv.insert(8 * MiB - kPage, 2 * MiB, 2 * MiB, m, place).code(), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	EXPECT_EQ(calls, 0);
 	EXPECT_TRUE(rsv.insert(2 * MiB, 2 * MiB, 2 * MiB, m, [&](void *addr, pmem2::vm::Reservation::Leftover &) -> pmem2::common::Status {
 			       m.addr = addr;
@@ -339,7 +342,7 @@ TEST_F(Rsv, MapDeleteOfAMapNotInItsReservationIsRefused)
 	EXPECT_EQ(pmem2_map_delete(&m), PMEM2_E_MAPPING_NOT_FOUND);
 	EXPECT_NE(m, nullptr);
 	// Put it back so the fixture can clean up.
-	auto again = rsv->insert(0, 64 * KiB, 4096, *core, [&](void *addr, pmem2::vm::Reservation::Leftover &) -> pmem2::common::Status {
+	auto again = rsv->insert(0, 64 * KiB, kPage, *core, [&](void *addr, pmem2::vm::Reservation::Leftover &) -> pmem2::common::Status {
 		return ::mmap(addr, 64 * KiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, file_.fd(), 0) ==
 				       MAP_FAILED
 			       ? pmem2::common::fail(-errno, "mmap")
@@ -457,7 +460,7 @@ TEST_F(Rsv, NextAndPrevOfAForeignMapGoByAddress)
 TEST_F(Rsv, ExtendErrorsAndNoOp)
 {
 	make(2 * MiB);
-	EXPECT_EQ(pmem2_vm_reservation_extend(nullptr, 4096), -EINVAL);
+	EXPECT_EQ(pmem2_vm_reservation_extend(nullptr, kPage), -EINVAL);
 	EXPECT_EQ(pmem2_vm_reservation_extend(rsv_, 100), PMEM2_E_LENGTH_UNALIGNED);
 	EXPECT_EQ(pmem2_vm_reservation_extend(rsv_, 0), 0);
 	EXPECT_EQ(pmem2_vm_reservation_get_size(rsv_), 2 * MiB);
@@ -471,7 +474,7 @@ TEST_F(Rsv, ExtendKeepsAddressAndMaps)
 	pmem2_map *m;
 	ASSERT_EQ(place(1 * MiB, 64 * KiB, &m), 0);
 	std::memcpy(pmem2_map_get_address(m), "kept", 5);
-	for (std::size_t step : {4096ul, 2 * MiB, 16 * MiB}) { // within the slack, then beyond it
+	for (std::size_t step : {kPage, 2 * MiB, 16 * MiB}) { // within the slack, then beyond it
 		const std::size_t before = pmem2_vm_reservation_get_size(rsv_);
 		ASSERT_EQ(pmem2_vm_reservation_extend(rsv_, step), 0) << pmem2_errormsg();
 		EXPECT_EQ(uptr(pmem2_vm_reservation_get_address(rsv_)), base_);
@@ -490,13 +493,13 @@ TEST_F(Rsv, ExtendIntoAnOccupiedRangeIsMappingExists)
 {
 	const std::uintptr_t at = free_address(16 * MiB);
 	make(2 * MiB, reinterpret_cast<void *>(at)); // real range [at, at + 4 MiB)
-	void *blocker = ::mmap(reinterpret_cast<void *>(at + 5 * MiB), 4096, PROT_READ,
+	void *blocker = ::mmap(reinterpret_cast<void *>(at + 5 * MiB), kPage, PROT_READ,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	ASSERT_NE(blocker, MAP_FAILED);
 	EXPECT_EQ(pmem2_vm_reservation_extend(rsv_, 2 * MiB), 0); // fits the slack: no mmap
 	EXPECT_EQ(pmem2_vm_reservation_extend(rsv_, 2 * MiB), PMEM2_E_MAPPING_EXISTS);
 	EXPECT_EQ(pmem2_vm_reservation_get_size(rsv_), 4 * MiB);
-	::munmap(blocker, 4096);
+	::munmap(blocker, kPage);
 	EXPECT_EQ(pmem2_vm_reservation_extend(rsv_, 2 * MiB), 0);
 	EXPECT_TRUE(is_placeholder(at, at + 6 * MiB));
 	ASSERT_EQ(pmem2_vm_reservation_delete(&rsv_), 0);
@@ -508,14 +511,14 @@ TEST_F(Rsv, ExtendIntoAnOccupiedRangeIsMappingExists)
 TEST_F(Rsv, ShrinkErrorsInTheReferenceOrder)
 {
 	make(4 * MiB);
-	EXPECT_EQ(pmem2_vm_reservation_shrink(nullptr, 0, 4096), -EINVAL);
+	EXPECT_EQ(pmem2_vm_reservation_shrink(nullptr, 0, kPage), -EINVAL);
 	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 1, 1), PMEM2_E_OFFSET_UNALIGNED);
 	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 0, 1), PMEM2_E_LENGTH_UNALIGNED);
 	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 4 * MiB, 0), PMEM2_E_OFFSET_OUT_OF_RANGE);
 	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 0, 0), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 2 * MiB, 4 * MiB), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	// offset + size wraps: like the reference, that range touches neither end.
-	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 4096, SIZE_MAX & ~std::size_t{4095}), PMEM2_E_NOSUPP);
+	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, kPage, SIZE_MAX & ~(kPage - 1)), PMEM2_E_NOSUPP);
 	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 1 * MiB, 1 * MiB), PMEM2_E_NOSUPP); // middle
 	EXPECT_EQ(pmem2_vm_reservation_shrink(rsv_, 0, 4 * MiB), PMEM2_E_NOSUPP);       // whole
 	pmem2_map *m;
@@ -551,10 +554,10 @@ TEST_F(Rsv, ShrinkAtTheBackReleasesTheTailAndExtendGrowsItAgain)
 	EXPECT_EQ(uptr(pmem2_vm_reservation_get_address(rsv_)), base_);
 	EXPECT_EQ(pmem2_vm_reservation_get_size(rsv_), 1 * MiB);
 	EXPECT_TRUE(same_as(before_, base_ + 1 * MiB, base_ + 6 * MiB)); // freed, with the tail slack
-	EXPECT_EQ(place(1 * MiB, 4096), PMEM2_E_LENGTH_OUT_OF_RANGE);
+	EXPECT_EQ(place(1 * MiB, kPage), PMEM2_E_LENGTH_OUT_OF_RANGE);
 	ASSERT_EQ(pmem2_vm_reservation_extend(rsv_, 1 * MiB), 0);
 	EXPECT_TRUE(is_placeholder(base_ + 64 * KiB, base_ + 2 * MiB));
-	EXPECT_EQ(place(1 * MiB, 4096), 0);
+	EXPECT_EQ(place(1 * MiB, kPage), 0);
 	pmem2_map *x = nullptr;
 	EXPECT_EQ(pmem2_vm_reservation_map_find_first(rsv_, &x), 0);
 	EXPECT_EQ(x, m);

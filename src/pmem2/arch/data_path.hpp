@@ -18,10 +18,19 @@ struct DataPath {
 	// BYTE granularity (eADR): flush is a no-op; drain and persist are SFENCE;
 	// memmove/memset per FACTS 4.10.
 	persist::GranularityOps byte;
-	// What was chosen, for diagnostics: "clwb", "clflushopt", "clflush";
-	// "sse2", "avx2", "avx512f", "movdir64b", "generic", "libc".
+	// What was chosen, for diagnostics: "clwb", "clflushopt", "clflush", "dc cvap",
+	// "dc cvac", "dcbstps", "dcbf", "cbo.clean", "none"; "sse2", "avx2", "avx512f",
+	// "movdir64b", "generic", "libc".
 	const char *flush_name;
 	const char *copy_name;
+	// The fence that completes the flushes: "sfence", "dsb sy", "phwsync", "hwsync",
+	// "fence rw,rw".
+	const char *fence_name;
+	// Why CACHE_LINE persistence with this flush may not reach the persistence
+	// domain on every platform (printed by pmem2-info), or nullptr.
+	const char *persistence_note;
+	// The unit of flushing in bytes (x86-64: 64; others: read from the CPU or kernel).
+	std::size_t cache_line_size;
 	// CACHE_LINE copies of at least this many bytes use NT stores when no flag
 	// decides (PMEM_MOVNT_THRESHOLD, default 256).
 	std::size_t movnt_threshold;

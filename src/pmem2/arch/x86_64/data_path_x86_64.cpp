@@ -187,6 +187,9 @@ DataPath build(const Choice &c) noexcept
 	dp.byte.memset = by.memset;
 
 	dp.copy_name = v.name;
+	dp.fence_name = "sfence";
+	dp.persistence_note = nullptr;
+	dp.cache_line_size = kLine;
 	dp.movnt_threshold = c.movnt_threshold;
 	dp.wc_workaround = c.wc_workaround;
 	return dp;
