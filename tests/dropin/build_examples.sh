@@ -4,6 +4,8 @@
 # against the reference header and library, "ours" against our header and
 # library. The sources are taken from the installed package at test time and
 # compiled in the build tree; they are never part of this repository.
+# PMEM2_REF_LIBDIR, when set, is where the reference libpmem2.so to link "ref"
+# against lies (an unpacked package, when ours is the installed one).
 # usage: build_examples.sh <cc> <examples-dir> <out-dir> <compat-include> <our-include> <our-lib-dir> <ref-include> <example>...
 set -euo pipefail
 cc=$1 exdir=$2 out=$3 compat=$4 ourinc=$5 ourlib=$6 refinc=$7
@@ -21,7 +23,8 @@ for ex in "$@"; do
 	src=$exdir/$ex/$ex.c
 	[[ -f $src ]] || { echo "FAIL: $src missing from the libpmem2-dev package"; status=1; continue; }
 	cp "$src" "$out/src/"
-	if ! "$cc" "${flags[@]}" -MD -MF "$out/ref/$ex.d" -o "$out/ref/$ex" "$out/src/$ex.c" -lpmem2 2>"$out/ref/$ex.log"; then
+	if ! "$cc" "${flags[@]}" -I"$refinc" -MD -MF "$out/ref/$ex.d" -o "$out/ref/$ex" "$out/src/$ex.c" \
+		${PMEM2_REF_LIBDIR:+-L"$PMEM2_REF_LIBDIR"} -lpmem2 2>"$out/ref/$ex.log"; then
 		echo "FAIL: $ex does not build against the reference:"; cat "$out/ref/$ex.log"; status=1; continue
 	fi
 	if ! "$cc" "${flags[@]}" -I"$ourinc" -MD -MF "$out/ours/$ex.d" -o "$out/ours/$ex" "$out/src/$ex.c" \

@@ -12,6 +12,10 @@
 # modes: ourbuild  built against our header, linked with our library
 #        ldpath    reference build, our library through LD_LIBRARY_PATH
 #        preload   reference build, our library through LD_PRELOAD
+#        installed reference build, no environment: the loader finds ours
+#                  because our package is the installed libpmem2 (autopkgtest)
+# PMEM2_ORACLE_LIBRARY_PATH, when set, is the oracle run's LD_LIBRARY_PATH (the
+# folder of an unpacked reference, when ours is the installed one).
 # usage: run_example.sh <example> <mode> <fs-dir> <bin-root> <our-libpmem2.so.1> <ref-libpmem2.so.1>
 set -euo pipefail
 ex=$1 mode=$2 fsdir=$3 binroot=$4 ourlib=$5 reflib=$6
@@ -157,11 +161,13 @@ run_scenario() { # <name> <binary> <expected-lib> <env...>
 	echo "$name: all $bound pmem2_* bindings went to $expect"
 }
 
-run_scenario oracle "$binroot/ref/$ex" "$reflib"
+run_scenario oracle "$binroot/ref/$ex" "$reflib" \
+	${PMEM2_ORACLE_LIBRARY_PATH:+"LD_LIBRARY_PATH=$PMEM2_ORACLE_LIBRARY_PATH"}
 case $mode in
 ourbuild) run_scenario "$mode" "$binroot/ours/$ex" "$ourlib" ;;
 ldpath) run_scenario "$mode" "$binroot/ref/$ex" "$ourlib" "LD_LIBRARY_PATH=$(dirname "$ourlib")" ;;
 preload) run_scenario "$mode" "$binroot/ref/$ex" "$ourlib" "LD_PRELOAD=$ourlib" ;;
+installed) run_scenario "$mode" "$binroot/ref/$ex" "$ourlib" ;;
 *) echo "FAIL: unknown mode $mode"; exit 2 ;;
 esac
 
