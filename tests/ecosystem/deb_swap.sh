@@ -3,7 +3,7 @@
 # deb_swap.sh DEBS_DIR WORK_DIR CONSUMER_C COMPAT_INCLUDE_DIR
 # Takes the Debian packages package_build made with dpkg-buildpackage, then, in a private mount namespace
 # with an overlay of / (so the machine's own packages never change), installs
-# them with `dpkg -i` over Debian's libpmem2/libpmem2-dev and runs there the
+# them with `apt-get install ./*.deb` over Debian's libpmem2/libpmem2-dev and runs there the
 # Debian examples that were built against the reference beforehand, with no
 # LD_LIBRARY_PATH or LD_PRELOAD. Checks that dpkg replaced the reference, that
 # the dynamic linker bound the examples' pmem2_* calls (name@LIBPMEM2_1.0) to the
@@ -75,8 +75,11 @@ cat >"$w/inside.sh" <<INSIDE
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 unset LD_LIBRARY_PATH LD_PRELOAD
-echo "--- dpkg -i"
-dpkg -i $w/debs/*.deb 2>&1 | grep -E 'Unpacking|Removing|removing|Setting up|error' || true
+echo "--- apt-get install ./*.deb"
+# apt resolves the swap as a user's install would: our packages conflict with,
+# replace and provide Debian's, so apt removes libpmem2 and libpmem2-dev.
+apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 $w/debs/*.deb 2>&1 |
+	grep -E 'Unpacking|Removing|removing|Setting up|error|^E:' || true
 echo "--- packages"
 dpkg-query -W -f='\${Package} \${Version} \${Status}\n' libpmem2 libpmem2-dev libpmem2-1 libpmemset1 libpmem2-cxx-dev pmem2-tools 2>&1 || true
 echo "--- owner \$(dpkg -S $ref_lib)"
