@@ -13,7 +13,10 @@ cc=$1 tsv=$2 header=$3 inc=$4
 shift 4
 refinc=
 if [[ ${1:-} == --reference-include ]]; then refinc=$2; fi
-[[ -f $tsv ]] || { echo "FAIL: $tsv not found (is shared/ beside the repo?)"; exit 1; }
+[[ -f $tsv ]] || { echo "FAIL: $tsv not found"; exit 1; }
+if [[ -n $refinc && ! -f $refinc/$header ]]; then
+	echo "reference header $refinc/$header missing (apt-get install libpmem2-dev)"; echo SKIPPED; exit 77
+fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 {
@@ -68,7 +71,6 @@ if extra=$(grep -vxF -f <(cut -f1 "$tmp/expected") "$tmp/our.macros"); then
 	status=1
 fi
 if [[ -n $refinc ]]; then
-	[[ -f $refinc/$header ]] || { echo "FAIL: reference header $refinc/$header missing: install libpmem2-dev (apt-get install libpmem2-dev)"; exit 1; }
 	build_and_run "$refinc" "$tmp/ref.out"
 	if ! diff -u "$tmp/ref.out" "$tmp/ours.out" >"$tmp/diff"; then
 		echo "FAIL: values or C types differ from the reference header ('-' reference, '+' ours):"

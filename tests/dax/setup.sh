@@ -6,9 +6,23 @@
 set -euo pipefail
 KROOT=${KROOT:-/opt/pmem2-dax/kroot}
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends qemu-system-x86 busybox-static ndctl daxctl cpio \
-	xfsprogs e2fsprogs kmod file
+pkgs="qemu-system-x86 busybox-static ndctl daxctl cpio xfsprogs e2fsprogs kmod file"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	# xfsprogs' maintainer script calls systemctl, which only complains on a
+	# machine not booted with systemd: those lines are dropped, apt's own kept.
+	log=$(mktemp)
+	status=0
+	{ apt-get -o DPkg::Lock::Timeout=900 update -q &&
+		# shellcheck disable=SC2086
+		apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends $missing; } >"$log" 2>&1 || status=$?
+	grep -v -e 'System has not been booted with systemd' -e 'Failed to connect to bus' "$log" || true
+	rm -f "$log"
+	[ "$status" = 0 ] || { echo "setup.sh: apt-get failed ($status)" >&2; exit "$status"; }
+fi
 if [ -z "$(ls "$KROOT"/boot/vmlinuz-* 2>/dev/null)" ]; then
 	K=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: \(linux-image-[0-9].*\)/\1/p' | head -1)
 	[ -n "$K" ] || { echo "setup.sh: cannot resolve the linux-image package" >&2; exit 1; }

@@ -4,11 +4,14 @@
 # against the reference header and library, "ours" against our header and
 # library. The sources are taken from the installed package at test time and
 # compiled in the build tree; they are never part of this repository.
+# PMEM2_REF_LIBDIR (or PMEM2_DROPIN_REF_LIBDIR), when set, is where the reference
+# libpmem2.so to link "ref" against lies (an unpacked package: the autopkgtest,
+# where ours is the installed one, and the cross builds).
 # usage: build_examples.sh <cc> <examples-dir> <out-dir> <compat-include> <our-include> <our-lib-dir> <ref-include> <example>...
 # Cross builds (tests/cross) set PMEM2_DROPIN_REF_LIBDIR (the target's reference
 # library, unpacked from Debian's package); PMEM2_DROPIN_REF_ONLY=1 builds only "ref".
 set -euo pipefail
-ref_libdir=${PMEM2_DROPIN_REF_LIBDIR:-}
+ref_libdir=${PMEM2_DROPIN_REF_LIBDIR:-${PMEM2_REF_LIBDIR:-}}
 ref_only=${PMEM2_DROPIN_REF_ONLY:-0}
 cc=$1 exdir=$2 out=$3 compat=$4 ourinc=$5 ourlib=$6 refinc=$7
 shift 7
@@ -26,7 +29,8 @@ for ex in "$@"; do
 	src=$exdir/$ex/$ex.c
 	[[ -f $src ]] || { echo "FAIL: $src missing from the libpmem2-dev package"; status=1; continue; }
 	cp "$src" "$out/src/"
-	if ! "$cc" "${flags[@]}" -MD -MF "$out/ref/$ex.d" -o "$out/ref/$ex" "$out/src/$ex.c" ${ref_libdir:+-L"$ref_libdir"} -lpmem2 2>"$out/ref/$ex.log"; then
+	if ! "$cc" "${flags[@]}" -I"$refinc" -MD -MF "$out/ref/$ex.d" -o "$out/ref/$ex" "$out/src/$ex.c" \
+		${ref_libdir:+-L"$ref_libdir"} -lpmem2 2>"$out/ref/$ex.log"; then
 		echo "FAIL: $ex does not build against the reference:"; cat "$out/ref/$ex.log"; status=1; continue
 	fi
 	if [[ $ref_only == 1 ]]; then echo "built $ex (ref)"; continue; fi

@@ -12,6 +12,10 @@
 # modes: ourbuild  built against our header, linked with our library
 #        ldpath    reference build, our library through LD_LIBRARY_PATH
 #        preload   reference build, our library through LD_PRELOAD
+#        installed reference build, no environment: the loader finds ours
+#                  because our package is the installed libpmem2 (autopkgtest)
+# PMEM2_ORACLE_LIBRARY_PATH, when set, is the oracle run's LD_LIBRARY_PATH (the
+# folder of an unpacked reference, when ours is the installed one).
 # usage: run_example.sh <example> <mode> <fs-dir> <bin-root> <our-libpmem2.so.1> <ref-libpmem2.so.1>
 # Cross runs (tests/cross) set, all optional:
 #   PMEM2_DROPIN_RUNNER         emulator for the examples, e.g. "qemu-aarch64-static -cpu cortex-a72"
@@ -184,11 +188,15 @@ run_scenario() { # <name> <binary> <expected-lib> <env...>
 	echo "$name: all $bound pmem2_* bindings went to $expect"
 }
 
+# The oracle's extra environment: the cross runs' PMEM2_DROPIN_ORACLE_ENV, or the
+# autopkgtest's PMEM2_ORACLE_LIBRARY_PATH.
+[[ -n ${PMEM2_ORACLE_LIBRARY_PATH:-} ]] && oracle_env+=("LD_LIBRARY_PATH=$PMEM2_ORACLE_LIBRARY_PATH")
 run_scenario oracle "$oracle_binroot/ref/$ex" "$oracle_lib" "${oracle_env[@]}"
 case $mode in
 ourbuild) run_scenario "$mode" "$binroot/ours/$ex" "$ourlib" ;;
 ldpath) run_scenario "$mode" "$binroot/ref/$ex" "$ourlib" "LD_LIBRARY_PATH=$(dirname "$ourlib")" ;;
 preload) run_scenario "$mode" "$binroot/ref/$ex" "$ourlib" "LD_PRELOAD=$ourlib" ;;
+installed) run_scenario "$mode" "$binroot/ref/$ex" "$ourlib" ;;
 *) echo "FAIL: unknown mode $mode"; exit 2 ;;
 esac
 

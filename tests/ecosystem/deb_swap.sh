@@ -1,19 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# deb_swap.sh SOURCE_DIR WORK_DIR CONSUMER_C
-# Builds the Debian packages from the tree, then, in a private mount namespace
+# deb_swap.sh DEBS_DIR WORK_DIR CONSUMER_C COMPAT_INCLUDE_DIR
+# Takes the Debian packages package_build made with dpkg-buildpackage, then, in a private mount namespace
 # with an overlay of / (so the machine's own packages never change), installs
-# them with `dpkg -i` over Debian's libpmem2/libpmem2-dev and runs there the
+# them with `apt-get install ./*.deb` over Debian's libpmem2/libpmem2-dev and runs there the
 # Debian examples that were built against the reference beforehand, with no
 # LD_LIBRARY_PATH or LD_PRELOAD. Checks that dpkg replaced the reference, that
 # the dynamic linker bound the examples' pmem2_* calls (name@LIBPMEM2_1.0) to the
 # file our package installed, that each example behaves as it did on the
 # reference, and that the machine is unchanged afterwards.
 set -euo pipefail
-src=$1 w=$2 consumer=$3
+debs=$(readlink -f "$1") w=$2 consumer=$3 compat=$4
 fail() { echo "FAIL: $*"; exit 1; }
 [[ $(id -u) == 0 ]] || fail "needs root (mount namespace, overlay, chroot)"
-for t in unshare chroot dpkg-deb dpkg-shlibdeps pkg-config cc cmake; do
+for t in unshare chroot dpkg-deb pkg-config cc cmake; do
 	command -v $t >/dev/null || fail "$t missing: install the packages in tests/ecosystem/apt-packages"
 done
 ex_src=/usr/share/doc/libpmem2-dev/examples
@@ -26,11 +26,12 @@ done
 rm -rf "$w"; mkdir -p "$w"; w=$(readlink -f "$w")
 
 # 1. Packages.
-"$src/cmake/debian/build-debs.sh" "$src" "$w/deb" "$w/debs" >/dev/null || fail "building the packages"
+compgen -G "$debs/libpmem2-1_*.deb" >/dev/null || fail "no packages in $debs (package_build failed?)"
+mkdir -p "$w/debs"; cp "$debs"/*.deb "$w/debs/"
 for f in "$w"/debs/*.deb; do
 	echo "built $(basename "$f"): $(dpkg-deb -f "$f" Provides Conflicts Replaces | tr '\n' ' ')"
 done
-runtime=$(ls "$w"/debs/libpmem2-cxx_*.deb) dev=$(ls "$w"/debs/libpmem2-cxx-dev_*.deb)
+runtime=$(ls "$w"/debs/libpmem2-1_*.deb) dev=$(ls "$w"/debs/libpmem2-cxx-dev_*.deb)
 [[ $(dpkg-deb -f "$runtime" Conflicts) == libpmem2 && $(dpkg-deb -f "$runtime" Replaces) == libpmem2 &&
 	$(dpkg-deb -f "$runtime" Provides) == "libpmem2 (= "* ]] || fail "runtime package relations"
 [[ $(dpkg-deb -f "$dev" Conflicts) == libpmem2-dev && $(dpkg-deb -f "$dev" Provides) == "libpmem2-dev (= "* ]] ||
@@ -38,9 +39,9 @@ runtime=$(ls "$w"/debs/libpmem2-cxx_*.deb) dev=$(ls "$w"/debs/libpmem2-cxx-dev_*
 
 # 2. The Debian examples, built against the reference, and their behaviour there.
 mkdir -p "$w/ex"
-examples=(basic advanced map_multiple_files redo ringbuf)
+examples=(basic advanced map_multiple_files redo ringbuf log unsafe_shutdown)
 for e in "${examples[@]}"; do
-	cc -O1 -w -o "$w/ex/$e" "$ex_src/$e/$e.c" -lpmem2 -pthread || fail "building example $e against the reference"
+	cc -O1 -w -I"$compat" -o "$w/ex/$e" "$ex_src/$e/$e.c" -lpmem2 -pthread || fail "building example $e against the reference"
 done
 cp "$consumer" "$w/ex/consumer.c"
 cat >"$w/ex/run.sh" <<'RUN'
@@ -55,6 +56,10 @@ truncate -s 16M "$d/f1" "$d/f2" "$d/f3"
 ./map_multiple_files "$d/f2" "$d/f3" >"$out" 2>&1; echo "map_multiple_files $?"
 ./redo add "$d/f1" 7 42 >"$out" 2>&1; a=$?; ./redo check "$d/f1" >>"$out" 2>&1; echo "redo $a$? $(./redo print "$d/f1" 2>&1 | tr -s ' \n' ' ')"
 ./ringbuf "$d/f2" 64 100 >"$out" 2>&1; echo "ringbuf $? $(grep -c Bandwidth "$out")"
+./log "$d/f3" append hello appendv 2 ab cd dump rewind append x dump >"$out" 2>/dev/null; echo "log $? $(tr '\n' '|' <"$out")"
+truncate -s 16M "$d/u"; ./unsafe_shutdown read "$d/u" >"$out" 2>/dev/null; a=$?
+./unsafe_shutdown write "$d/u" persisted >>"$out" 2>/dev/null; b=$?
+./unsafe_shutdown read "$d/u" >>"$out" 2>/dev/null; echo "unsafe_shutdown $a$b$? $(tr '\n' '|' <"$out")"
 rm -rf "$d"
 RUN
 chmod +x "$w/ex/run.sh"
@@ -70,10 +75,13 @@ cat >"$w/inside.sh" <<INSIDE
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 unset LD_LIBRARY_PATH LD_PRELOAD
-echo "--- dpkg -i"
-dpkg -i $w/debs/*.deb 2>&1 | grep -E 'Unpacking|Removing|removing|Setting up|error' || true
+echo "--- apt-get install ./*.deb"
+# apt resolves the swap as a user's install would: our packages conflict with,
+# replace and provide Debian's, so apt removes libpmem2 and libpmem2-dev.
+apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 $w/debs/*.deb 2>&1 |
+	grep -E 'Unpacking|Removing|removing|Setting up|error|^E:' || true
 echo "--- packages"
-dpkg-query -W -f='\${Package} \${Version} \${Status}\n' libpmem2 libpmem2-dev libpmem2-cxx libpmem2-cxx-dev pmem2-tools 2>&1 || true
+dpkg-query -W -f='\${Package} \${Version} \${Status}\n' libpmem2 libpmem2-dev libpmem2-1 libpmemset1 libpmem2-cxx-dev pmem2-tools 2>&1 || true
 echo "--- owner \$(dpkg -S $ref_lib)"
 echo "--- ldconfig \$(ldconfig -p | grep -m1 'libpmem2.so.1 ')"
 echo "--- nodes \$(nm -D --with-symbol-versions $ref_lib | grep -c 'pmem2_map_new@')"
@@ -98,10 +106,11 @@ sed 's/^/    /' "$w/inside.log"
 
 # 4. Verdict.
 log=$w/inside.log
-grep -q '^libpmem2-cxx .* install ok installed' "$log" || fail "libpmem2-cxx not installed"
+grep -q '^libpmem2-1 .* install ok installed' "$log" || fail "libpmem2-1 not installed"
+grep -q '^libpmemset1 .* install ok installed' "$log" || fail "libpmemset1 not installed"
 grep -q '^libpmem2-cxx-dev .* install ok installed' "$log" || fail "libpmem2-cxx-dev not installed"
 ! grep -qE '^libpmem2(-dev)? .* install ok installed' "$log" || fail "the reference packages are still installed"
-grep -q "^--- owner libpmem2-cxx:" "$log" || fail "$ref_lib is not owned by libpmem2-cxx"
+grep -q "^--- owner libpmem2-1:" "$log" || fail "$ref_lib is not owned by libpmem2-1"
 grep -q "^--- nodes 2" "$log" || fail "the installed libpmem2.so.1 does not export both nodes (not ours)"
 grep -qE "to (/usr)?/lib/x86_64-linux-gnu/libpmem2.so.1 \[0\]: normal symbol .pmem2_map_new' \[LIBPMEM2_1\.0\]" "$log" ||
 	fail "the reference-built example did not bind pmem2_map_new@LIBPMEM2_1.0 in the installed file"
@@ -110,7 +119,7 @@ diff -u "$w/ref.results" "$w/ours.results" || fail "the examples behave differen
 grep -q "^--- consumer consumer: OK" "$log" || fail "consumer built with the installed pkg-config file"
 grep -q "^--- man /usr/share/man/man3/pmem2_map_new.3.gz" "$log" || fail "man page not installed"
 grep -q '^--- tool "store_granularity": "PAGE"' "$log" || fail "pmem2-info in the package"
-echo "ok: examples built against PMDK 1.12 ran on the swapped-in libpmem2-cxx exactly as on the reference"
+echo "ok: the ${#examples[@]} examples built against PMDK 1.12 ran on the swapped-in libpmem2-1 exactly as on the reference"
 
 host_after=$(dpkg-query -W libpmem2 libpmem2-dev; sha256sum "$(readlink -f $ref_lib)")
 [[ $host_before == "$host_after" ]] || fail "the machine's own packages changed: $host_before -> $host_after"

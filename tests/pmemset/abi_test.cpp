@@ -36,7 +36,7 @@ std::map<std::string, long long> read_tsv(const std::string &path)
 	std::string line;
 	while (std::getline(in, line)) {
 		auto tab = line.find('\t');
-		if (tab != std::string::npos)
+		if (!line.empty() && line[0] != '#' && tab != std::string::npos)
 			facts[line.substr(0, tab)] = std::stoll(line.substr(tab + 1));
 	}
 	return facts;
@@ -89,7 +89,7 @@ const std::map<std::string, long long> kOurs = {
 
 TEST(PmemsetAbi, ConstantsAndLayoutsMatchTheFacts)
 {
-	auto facts = read_tsv(PMEMSET_ABI_DIR "/pmemset-abi.tsv");
+	auto facts = read_tsv(PMEMSET_ABI_DIR "/libpmemset.constants");
 	ASSERT_EQ(facts.size(), 97u); // the whole fact file was read
 	for (const auto &[name, value] : facts) {
 		auto it = kOurs.find(name);
@@ -103,9 +103,16 @@ TEST(PmemsetAbi, ExportedSymbolsAndVersionNode)
 {
 	std::set<std::string> expected;
 	std::ifstream in(PMEMSET_ABI_DIR "/libpmemset.symbols");
-	std::string name;
-	while (in >> name)
-		expected.insert(name + "@@LIBPMEMSET_1.0");
+	std::string fact;
+	while (std::getline(in, fact)) {
+		if (fact.empty() || fact[0] == '#')
+			continue;
+		std::istringstream fields(fact);
+		std::string name, node;
+		fields >> name >> node;
+		ASSERT_EQ(node, "LIBPMEMSET_1.0") << fact;
+		expected.insert(name + "@@" + node);
+	}
 	ASSERT_EQ(expected.size(), 33u);
 	expected.insert("pmemset_err_to_errno@@LIBPMEMSET_1.0"); // declared by the reference, now exported
 

@@ -288,7 +288,10 @@ TEST_P(CoalesceTest, InReservation)
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, CoalesceTest,
-	::testing::Values(PMEMSET_COALESCING_OPPORTUNISTIC, PMEMSET_COALESCING_FULL));
+	::testing::Values(PMEMSET_COALESCING_OPPORTUNISTIC, PMEMSET_COALESCING_FULL),
+	[](const ::testing::TestParamInfo<enum pmemset_coalescing> &i) {
+		return i.param == PMEMSET_COALESCING_FULL ? "Full" : "Opportunistic";
+	});
 
 TEST_F(SetTest, NoneKeepsPartMapsApartAndFillsTheReservationFirstFit)
 {

@@ -64,7 +64,8 @@ TEST_P(TempFileTest, UnlinkedPrivateAndClosedWithSource)
 	}
 }
 
-INSTANTIATE_TEST_SUITE_P(TmpfileAndFallback, TempFileTest, ::testing::Values(true, false));
+INSTANTIATE_TEST_SUITE_P(TmpfileAndFallback, TempFileTest, ::testing::Values(true, false),
+	[](const ::testing::TestParamInfo<bool> &i) { return i.param ? "Tmpfile" : "Fallback"; });
 
 TEST(TempFile, FallbackFailureIsCannotCreate)
 {

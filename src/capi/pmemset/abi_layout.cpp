@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // abi_layout.cpp -- compile-time proof that the public structures have the
-// reference layout (x86-64 LP64; values from spec/abi/pmemset-abi.tsv).
+// reference layout (x86-64 LP64; values in tests/abi/facts/libpmemset.constants).
 #include <cstddef>
 
 #include <libpmemset.h>
