@@ -16,8 +16,9 @@
 // handle after deleting it through another copy of the pointer, pass a garbage
 // non-NULL pointer, touch memory outside a live mapping or through a protection
 // the mapping lacks, truncate or close what a live object still uses, or delete a
-// reservation, pmem2 source, pmemset set or source while an object documented to
-// borrow it is alive.
+// reservation or a pmem2 source while an object documented to borrow it is alive
+// (doc/lifetimes.md). Deleting a pmemset set or source under live parts is
+// allowed there, and fuzzed.
 //
 // Invariants checked (a violation aborts, which libFuzzer reports as a crash):
 // every int result is 0 or negative, with a non-empty message when negative;
@@ -53,10 +54,6 @@ constexpr std::size_t kPage = 4096;
 constexpr std::size_t kMiB = 1024 * 1024;
 constexpr std::size_t kMaxFile = 8 * kMiB;  // size of any file the driver creates
 constexpr std::size_t kMaxTouch = 4 * kMiB; // longest write/persist the driver issues
-
-// When a pmemset source may be deleted while parts made from it are alive (the
-// parts keep it alive). Off until the library guarantees it.
-constexpr bool kPartsKeepSourceAlive = false;
 
 [[noreturn]] void violated(const char *what, int line)
 {
@@ -254,8 +251,11 @@ struct SetSourceSlot {
 
 struct PartSlot {
 	pmemset_part *part = nullptr;
-	int set_slot = -1;
-	int src_slot = -1;
+	int set_slot = -1;    // -1 once the set was deleted (the part keeps it alive)
+	int src_slot = -1;    // -1 once the source was deleted (likewise)
+	int pmem2_src_slot = -1; // the pmem2 source its pmemset source borrows
+	bool orphaned = false; // its set was deleted: pmemset_part_map must refuse it
+	int rsv_slot = -1;     // the reservation of its deleted set, held until the part goes
 };
 
 struct PartMapRef {
@@ -456,6 +456,19 @@ private:
 	void op_pair_remove_and_iterate();
 
 	void delete_set(int i);
+	// The part left the table (mapped or deleted): its references go.
+	void forget_part(PartSlot &p)
+	{
+		if (p.set_slot >= 0)
+			sets_[p.set_slot].parts--;
+		if (p.src_slot >= 0)
+			set_sources_[p.src_slot].parts--;
+		if (p.pmem2_src_slot >= 0)
+			sources_[p.pmem2_src_slot].users--;
+		if (p.rsv_slot >= 0)
+			rsvs_[p.rsv_slot].users--;
+		p = PartSlot{};
+	}
 	void drop_refs_of(int set_slot);
 	bool pick_part_map(int set_slot, pmemset_part_descriptor &d);
 	void cleanup();
@@ -1208,8 +1221,6 @@ void Program::op_set_new_delete()
 			check_pmemset(pmemset_delete(nullptr));
 			return;
 		}
-		if (s.parts > 0)
-			return;
 		delete_set(i);
 		return;
 	}
@@ -1245,7 +1256,15 @@ void Program::drop_refs_of(int set_slot)
 void Program::delete_set(int i)
 {
 	SetSlot &s = sets_[i];
-	CHECK(s.parts == 0);
+	// Parts made for it keep the set object alive; mapping them is refused.
+	for (auto &p : parts_)
+		if (p.part != nullptr && p.set_slot == i) {
+			p.set_slot = -1;
+			p.orphaned = true;
+			p.rsv_slot = s.rsv_slot;
+			if (p.rsv_slot >= 0)
+				rsvs_[p.rsv_slot].users++;
+		}
 	drop_refs_of(i);
 	CHECK(pmemset_delete(&s.set) == 0);
 	CHECK(s.set == nullptr);
@@ -1321,8 +1340,6 @@ void Program::op_set_source_delete()
 		return;
 	}
 	SetSourceSlot &s = set_sources_[i];
-	if (s.parts > 0 && !kPartsKeepSourceAlive)
-		return;
 	CHECK(pmemset_source_delete(&s.src) == 0);
 	CHECK(s.src == nullptr);
 	if (s.pmem2_src_slot >= 0)
@@ -1347,11 +1364,7 @@ void Program::op_part_new_delete()
 		}
 		CHECK(pmemset_part_delete(&part.part) == 0);
 		CHECK(part.part == nullptr);
-		if (part.set_slot >= 0)
-			sets_[part.set_slot].parts--;
-		if (part.src_slot >= 0)
-			set_sources_[part.src_slot].parts--;
-		part = PartSlot{};
+		forget_part(part);
 		return;
 	}
 	int s = maybe(kSets);
@@ -1378,8 +1391,11 @@ void Program::op_part_new_delete()
 	part.part = made;
 	part.set_slot = s;
 	part.src_slot = src;
+	part.pmem2_src_slot = set_sources_[src].pmem2_src_slot;
 	sets_[s].parts++;
 	set_sources_[src].parts++;
+	if (part.pmem2_src_slot >= 0)
+		sources_[part.pmem2_src_slot].users++;
 }
 
 void Program::op_part_map()
@@ -1394,17 +1410,15 @@ void Program::op_part_map()
 	pmemset_part_state state = PMEMSET_PART_STATE_INDETERMINATE;
 	pmemset_extras extras{nullptr, nullptr, &state};
 	pmemset_part_descriptor desc{reinterpret_cast<void *>(1), 1};
-	int set_slot = part.set_slot, src_slot = part.src_slot;
 	int ret = pmemset_part_map(&part.part, with_extras ? &extras : nullptr, with_desc ? &desc : nullptr);
 	check_pmemset(ret);
+	if (part.orphaned)
+		CHECK(ret == -EINVAL);
 	if (ret == 0) {
 		CHECK(part.part == nullptr); // consumed
 		if (with_desc)
 			CHECK(desc.addr != nullptr && desc.size > 0);
-		sets_[set_slot].parts--;
-		if (src_slot >= 0)
-			set_sources_[src_slot].parts--;
-		part = PartSlot{};
+		forget_part(part);
 	}
 }
 
@@ -1646,10 +1660,9 @@ void Program::op_pair_delete_and_find()
 void Program::op_pair_part_map_and_iterate()
 {
 	PartSlot &part = parts_[in_.pick(kParts)];
-	if (part.part == nullptr)
+	if (part.part == nullptr || part.orphaned)
 		return;
-	int set_slot = part.set_slot, src_slot = part.src_slot;
-	pmemset *set = sets_[set_slot].set;
+	pmemset *set = sets_[part.set_slot].set;
 	int ret = 0;
 	std::thread t([&] {
 		for (int round = 0; round < 3; ++round) {
@@ -1669,12 +1682,8 @@ void Program::op_pair_part_map_and_iterate()
 	ret = pmemset_part_map(&part.part, nullptr, nullptr);
 	t.join();
 	check_pmemset(ret);
-	if (ret == 0) {
-		sets_[set_slot].parts--;
-		if (src_slot >= 0)
-			set_sources_[src_slot].parts--;
-		part = PartSlot{};
-	}
+	if (ret == 0)
+		forget_part(part);
 }
 
 void Program::op_pair_remove_and_iterate()
@@ -1715,7 +1724,7 @@ void Program::cleanup()
 	}
 	for (auto &p : parts_) {
 		CHECK(pmemset_part_delete(&p.part) == 0);
-		p = PartSlot{};
+		forget_part(p);
 	}
 	for (auto &s : sets_) {
 		s.parts = 0;
