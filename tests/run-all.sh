@@ -31,4 +31,4 @@ echo "=== cross builds under qemu-user: aarch64, ppc64le (64 KiB pages), riscv64
 sh tests/cross/run-cross.sh
 
 echo "=== libFuzzer: the C API driver (bounded run; SKIPPED without clang's libFuzzer)"
-sh tests/fuzz/run-fuzz.sh "${PMEM2_FUZZ_SECONDS:-120}"
+sh tests/fuzz/run-fuzz.sh "${PMEM2_FUZZ_SECONDS:-90}"

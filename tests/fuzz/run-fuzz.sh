@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # run-fuzz.sh [SECONDS] -- builds the libFuzzer driver of the C API (preset fuzz:
 # clang, ASan+UBSan, ownership ledger on, in build-fuzz/) and runs it for SECONDS
-# (default 120, or $PMEM2_FUZZ_SECONDS) on a copy of the seed corpus. Fails on any
+# (default 90, or $PMEM2_FUZZ_SECONDS) on a copy of the seed corpus. Fails on any
 # crash, sanitizer report, invariant violation, leak or timeout, and keeps the
 # failing input; prints the executions and coverage. Without clang's libFuzzer it
 # prints SKIPPED and exits 0.
 set -eu
 cd "$(dirname "$0")/../.."
-seconds=${1:-${PMEM2_FUZZ_SECONDS:-120}}
+seconds=${1:-${PMEM2_FUZZ_SECONDS:-90}}
 jobs=$(nproc)
 [ "$jobs" -gt 2 ] && jobs=2
 
