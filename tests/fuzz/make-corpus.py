@@ -93,6 +93,38 @@ SEEDS = {
                                        set_new(0, 0) + set_source_pmem2(0, 0) +
                                        part_new(0, 0, 0, SIZE_0, SIZE_2M) + part_map(0) + rsv_first(0) +
                                        ref_first(0, 0) + op("remove_part_map", 0, maybe(0), 1)),
+    "pmem2-from-existing": (open_fd(0, "tmp", SIZE_2M) + source_fd(0, 0) +
+                            op("region", 0, 0, u32(0), 0, u32(65536)) +
+                            op("map_from_existing", 0, maybe(0), 0, enum(GRAN_PAGE), SIZE_0, 2,
+                               u32(0), 1, u32(0), 1, 1, 1) +
+                            memset_map(0, 0, 4096) + persist_map(0, 0, 4096) +
+                            op("map_from_existing", 1, maybe(0), 0, enum(GRAN_PAGE), SIZE_PAGE, 1, 1) +
+                            map_delete(0)),
+    "pmem2-reservation-resize": (rsv_new(0, size_2m_times(4)) +
+                                 op("reservation_resize", maybe(0), SIZE_2M, SIZE_0, 1) +
+                                 op("reservation_resize", maybe(0), SIZE_2M, SIZE_0, 0) +
+                                 source_anon(0, SIZE_2M) + config_new(0) + config_gran(0, GRAN_PAGE) +
+                                 config_rsv(0, 0, SIZE_2M) + map_new(0, 0, 0) +
+                                 config_rsv(0, 0, SIZE_0) + map_new(1, 0, 0) +
+                                 op("reservation_find", maybe(0), 255, 3, maybe(0), 1) +
+                                 op("reservation_find", maybe(0), 255, 3, maybe(1), 0) +
+                                 op("reservation_resize", maybe(0), SIZE_2M, SIZE_0, 0) +
+                                 rsv_new(1, SIZE_2M) + op("reservation_new", 2, 2, 0, 0, 1, SIZE_2M, 1)),
+    "pmem2-badblocks-deep-flush": (open_fd(0, "tmp", SIZE_2M) + source_fd(0, 0) +
+                                   op("badblocks", 0, maybe(0), 0, 1) + op("badblocks", 0, maybe(0), 1, 1) +
+                                   op("badblocks", 0, maybe(0), 2, SIZE_0, SIZE_PAGE, 1) +
+                                   op("badblocks", 0, maybe(0), 3, 1) +
+                                   config_new(0) + config_gran(0, GRAN_PAGE) + map_new(0, 0, 0) +
+                                   op("deep_flush", maybe(0), SIZE_PAGE, [0, 0]) +
+                                   op("source_query", maybe(0), 255, 3, 64, 0) +
+                                   op("source_io", maybe(0), 1, SIZE_PAGE, SIZE_0, 1) +
+                                   op("force_granularity", 1) + map_new(1, 0, 0)),
+    "pmemset-remove-range-split": (set_config_new(0) + set_config_gran(0, GRAN_PAGE) + set_new(0, 0) +
+                                   set_source_temp_shm(0) + part_new(0, 0, 0, SIZE_0, size_2m_times(3)) +
+                                   part_map(0) +
+                                   op("remove_range", maybe(0), SIZE_2M, 1, 0, u32(2 * 1024 * 1024), 1, 0) +
+                                   ref_first(0, 0) + op("refs", 0, maybe(0), 1, 1) + ref_drop(0) + ref_drop(1) +
+                                   op("set_settings", maybe(0), 0, 1) + op("set_new_delete", 0, 0, 1, 1)),
 }
 
 
