@@ -164,11 +164,18 @@ void check_pmemset(int ret)
 	}
 }
 
-// A constructor's result: 0 with an object, or negative with NULL.
-template <class T> void check_made(int ret, T *obj, void (*check)(int))
+// A constructor's result: 0 with a new object, or negative with the out-pointer
+// set to NULL or left as it was (some functions write it only on success, as the
+// reference does): never anything else. obj is NULL afterwards unless made.
+template <class T> void check_made(int ret, T *&obj, const void *before, void (*check)(int))
 {
 	check(ret);
-	CHECK((ret == 0) == (obj != nullptr));
+	if (ret == 0) {
+		CHECK(obj != nullptr && obj != before);
+	} else {
+		CHECK(obj == nullptr || obj == before);
+		obj = nullptr;
+	}
 }
 
 // ---- the handle table ----
@@ -607,14 +614,14 @@ void Program::op_source_new()
 	int ret;
 	if (anon) {
 		ret = pmem2_source_from_anon(&src, anon_size);
-		check_made(ret, src, check_pmem2);
+		check_made(ret, src, &s, check_pmem2);
 		s.fd_slot = -1;
 	} else {
 		FdSlot &f = fds_[fd_slot];
 		if (!f.open)
 			return;
 		ret = pmem2_source_from_fd(&src, f.fd);
-		check_made(ret, src, check_pmem2);
+		check_made(ret, src, &s, check_pmem2);
 		if (ret == 0) {
 			s.fd_slot = fd_slot;
 			f.users++;
@@ -730,7 +737,7 @@ void Program::op_config_new_delete()
 	default:
 		if (c.cfg == nullptr) {
 			pmem2_config *cfg = reinterpret_cast<pmem2_config *>(&c);
-			check_made(pmem2_config_new(&cfg), cfg, check_pmem2);
+			check_made(pmem2_config_new(&cfg), cfg, &c, check_pmem2);
 			c = ConfigSlot{};
 			c.cfg = cfg;
 		}
@@ -807,7 +814,7 @@ void Program::op_map_new()
 		return;
 	pmem2_map *map = reinterpret_cast<pmem2_map *>(&maps_[m]);
 	int ret = pmem2_map_new(&map, config_or_null(c), source_or_null(s));
-	check_made(ret, map, check_pmem2);
+	check_made(ret, map, &maps_[m], check_pmem2);
 	if (ret != 0)
 		return;
 	maps_[m].map = map;
@@ -882,7 +889,7 @@ void Program::op_map_from_existing()
 		return;
 	pmem2_map *map = reinterpret_cast<pmem2_map *>(&maps_[m]);
 	int ret = pmem2_map_from_existing(&map, source_or_null(s), addr, len, static_cast<pmem2_granularity>(gran));
-	check_made(ret, map, check_pmem2);
+	check_made(ret, map, &maps_[m], check_pmem2);
 	if (ret == 0) {
 		// Only the driver's own mapping can be wrapped (a library map is refused).
 		CHECK(r.addr != nullptr && addr >= r.addr &&
@@ -1001,7 +1008,7 @@ void Program::op_reservation_new()
 		return;
 	pmem2_vm_reservation *rsv = reinterpret_cast<pmem2_vm_reservation *>(&r);
 	int ret = pmem2_vm_reservation_new(&rsv, addr, size);
-	check_made(ret, rsv, check_pmem2);
+	check_made(ret, rsv, &r, check_pmem2);
 	if (ret == 0) {
 		CHECK(pmem2_vm_reservation_get_size(rsv) == size);
 		if (addr != nullptr)
@@ -1097,7 +1104,7 @@ void Program::op_badblocks()
 			return;
 		pmem2_badblock_context *ctx = reinterpret_cast<pmem2_badblock_context *>(&b);
 		int ret = pmem2_badblock_context_new(&ctx, source_or_null(s));
-		check_made(ret, ctx, check_pmem2);
+		check_made(ret, ctx, &b, check_pmem2);
 		if (ret == 0) {
 			b.ctx = ctx;
 			b.src_slot = s;
@@ -1168,7 +1175,7 @@ void Program::op_set_config()
 			check_pmemset(pmemset_config_new(nullptr));
 		} else if (c->cfg == nullptr) {
 			pmemset_config *n = reinterpret_cast<pmemset_config *>(c);
-			check_made(pmemset_config_new(&n), n, check_pmemset);
+			check_made(pmemset_config_new(&n), n, c, check_pmemset);
 			c->cfg = n;
 		}
 		break;
@@ -1233,7 +1240,7 @@ void Program::op_set_new_delete()
 		return;
 	pmemset *set = reinterpret_cast<pmemset *>(&s);
 	int ret = pmemset_new(&set, cfg);
-	check_made(ret, set, check_pmemset);
+	check_made(ret, set, &s, check_pmemset);
 	if (ret == 0) {
 		s.set = set;
 		// The set copied the config, reservation included.
@@ -1323,7 +1330,7 @@ void Program::op_set_source_new()
 		CHECK(ret != 0);
 		return;
 	}
-	check_made(ret, src, check_pmemset);
+	check_made(ret, src, &s, check_pmemset);
 	if (ret != 0)
 		return;
 	s.src = src;
@@ -1385,7 +1392,7 @@ void Program::op_part_new_delete()
 		return;
 	pmemset_part *made = reinterpret_cast<pmemset_part *>(&part);
 	int ret = pmemset_part_new(&made, set, source, offset, length);
-	check_made(ret, made, check_pmemset);
+	check_made(ret, made, &part, check_pmemset);
 	if (ret != 0)
 		return;
 	part.part = made;
@@ -1614,7 +1621,7 @@ void Program::op_pair_map_new()
 	int ret[2];
 	auto body = [&](int k) {
 		ret[k] = pmem2_map_new(&made[k], configs_[c[k]].cfg, sources_[s[k]].src);
-		check_made(ret[k], made[k], check_pmem2); // the message is per thread
+		check_made(ret[k], made[k], nullptr, check_pmem2); // the message is per thread
 	};
 	std::thread t(body, 1);
 	body(0);
