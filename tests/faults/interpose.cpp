@@ -142,25 +142,23 @@ using faults::Kind;
 #pragma GCC visibility push(default)
 extern "C" {
 
-void *malloc(size_t n)
-{
-	if (inject(Kind::Alloc, __builtin_return_address(0)))
-		return errno = ENOMEM, nullptr;
-	void *p = __libc_malloc(n);
-	if (faults::t_armed && faults::from_library(__builtin_return_address(0)))
-		faults::track(p);
-	return p;
-}
+// One allocation of the malloc family: fails when the injector says so, else
+// runs `allocate` and records the block if the libraries asked for it.
+#define PMEM2_ALLOCATION(allocate)                                                \
+	do {                                                                      \
+		const void *caller = __builtin_return_address(0);                 \
+		if (inject(Kind::Alloc, caller))                                  \
+			return errno = ENOMEM, nullptr;                           \
+		void *p = (allocate);                                             \
+		if (faults::t_armed && faults::from_library(caller))              \
+			faults::track(p);                                         \
+		return p;                                                         \
+	} while (0)
 
-void *calloc(size_t a, size_t b)
-{
-	if (inject(Kind::Alloc, __builtin_return_address(0)))
-		return errno = ENOMEM, nullptr;
-	void *p = __libc_calloc(a, b);
-	if (faults::t_armed && faults::from_library(__builtin_return_address(0)))
-		faults::track(p);
-	return p;
-}
+void *malloc(size_t n) { PMEM2_ALLOCATION(__libc_malloc(n)); }
+void *calloc(size_t a, size_t b) { PMEM2_ALLOCATION(__libc_calloc(a, b)); }
+void *memalign(size_t a, size_t n) { PMEM2_ALLOCATION(__libc_memalign(a, n)); }
+void *aligned_alloc(size_t a, size_t n) { PMEM2_ALLOCATION(__libc_memalign(a, n)); }
 
 void *realloc(void *old, size_t n)
 {
@@ -179,26 +177,6 @@ void free(void *p)
 {
 	faults::untrack(p);
 	__libc_free(p);
-}
-
-void *memalign(size_t a, size_t n)
-{
-	if (inject(Kind::Alloc, __builtin_return_address(0)))
-		return errno = ENOMEM, nullptr;
-	void *p = __libc_memalign(a, n);
-	if (faults::t_armed && faults::from_library(__builtin_return_address(0)))
-		faults::track(p);
-	return p;
-}
-
-void *aligned_alloc(size_t a, size_t n)
-{
-	if (inject(Kind::Alloc, __builtin_return_address(0)))
-		return errno = ENOMEM, nullptr;
-	void *p = __libc_memalign(a, n);
-	if (faults::t_armed && faults::from_library(__builtin_return_address(0)))
-		faults::track(p);
-	return p;
 }
 
 int posix_memalign(void **out, size_t a, size_t n)
