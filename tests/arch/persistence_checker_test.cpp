@@ -17,67 +17,13 @@
 #include <vector>
 
 #include "pmem2/arch/x86_64/memops.hpp"
+#include "x86_recording_ops.hpp"
 
 namespace {
 
 using namespace pmem2::arch::x86_64;
 
-enum class Ev { Store, Stream, Flush, Fence };
-struct Event {
-	Ev kind;
-	std::uintptr_t addr;
-	std::size_t len;
-};
-std::vector<Event> g_log;
-
-void record(Ev k, const void *p, std::size_t n)
-{
-	g_log.push_back({k, reinterpret_cast<std::uintptr_t>(p), n});
-}
-
-template <std::size_t W> struct RecReg {
-	unsigned char b[W];
-};
-
-// A vector policy of width W that performs every access with memcpy and logs it.
-template <std::size_t W> struct RecVec : VectorBase<RecVec<W>, RecReg<W>, W> {
-	using Reg = RecReg<W>;
-	static constexpr bool kLibcAllowed = false;
-	static Reg load(const char *s)
-	{
-		Reg r;
-		std::memcpy(&r, s, W);
-		return r;
-	}
-	static void store(char *d, Reg v)
-	{
-		std::memcpy(d, &v, W);
-		record(Ev::Store, d, W);
-	}
-	static void stream(char *d, Reg v)
-	{
-		std::memcpy(d, &v, W);
-		record(Ev::Stream, d, W);
-	}
-	static Reg splat(unsigned char c)
-	{
-		Reg r;
-		std::memset(&r, c, W);
-		return r;
-	}
-	static void sfence() { record(Ev::Fence, nullptr, 0); }
-	template <std::size_t K> static void put(char *d, const Chunk<K> &c)
-	{
-		std::memcpy(d, &c, K);
-		record(Ev::Store, d, K);
-	}
-};
-
-struct RecFlush {
-	static constexpr bool kFlushes = true;
-	static constexpr const char *kName = "recording";
-	static void line(const void *p) { record(Ev::Flush, p, kLine); }
-};
+using namespace pmem2::test::x86_recording;
 
 using MoveFn = void *(*)(void *, const void *, std::size_t, unsigned);
 using SetFn = void *(*)(void *, int, std::size_t, unsigned);
