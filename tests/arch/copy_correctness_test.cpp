@@ -65,20 +65,28 @@ std::vector<Variant> all_variants()
 	const CopyKind kinds[] = {CopyKind::Sse2, CopyKind::Avx2, CopyKind::Avx512f, CopyKind::Movdir64b,
 		CopyKind::Movdir64b, CopyKind::Generic, CopyKind::Libc};
 	for (std::size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); ++i) {
-		for (FlushKind f : {FlushKind::Clwb, FlushKind::Clflushopt, FlushKind::Clflush}) {
-			for (bool wc : {false, true}) {
-				Choice c;
-				c.copy = kinds[i];
-				c.movdir64b_base = (i == 3) ? CopyKind::Avx2 : CopyKind::Avx512f;
-				c.flush = f;
-				c.wc_workaround = wc;
-				std::string name = kind_name(c.copy);
-				if (c.copy == CopyKind::Movdir64b)
-					name += "_" + kind_name(c.movdir64b_base);
-				name += std::string("_") + (f == FlushKind::Clwb ? "clwb" :
-						f == FlushKind::Clflushopt ? "clflushopt" : "clflush");
-				name += wc ? "_wc" : "";
-				v.push_back({name, c});
+		// The generic and libc copiers have one temporal order only.
+		const bool has_order = kinds[i] != CopyKind::Generic && kinds[i] != CopyKind::Libc;
+		for (FlushOrder order : {FlushOrder::EachLine, FlushOrder::AfterBlock}) {
+			if (order == FlushOrder::AfterBlock && !has_order)
+				continue;
+			for (FlushKind f : {FlushKind::Clwb, FlushKind::Clflushopt, FlushKind::Clflush}) {
+				for (bool wc : {false, true}) {
+					Choice c;
+					c.copy = kinds[i];
+					c.movdir64b_base = (i == 3) ? CopyKind::Avx2 : CopyKind::Avx512f;
+					c.flush = f;
+					c.wc_workaround = wc;
+					c.flush_order = order;
+					std::string name = kind_name(c.copy);
+					if (c.copy == CopyKind::Movdir64b)
+						name += "_" + kind_name(c.movdir64b_base);
+					name += std::string("_") + (f == FlushKind::Clwb ? "clwb" :
+							f == FlushKind::Clflushopt ? "clflushopt" : "clflush");
+					name += wc ? "_wc" : "";
+					name += has_order ? (order == FlushOrder::EachLine ? "_line" : "_block") : "";
+					v.push_back({name, c});
+				}
 			}
 		}
 	}
@@ -198,14 +206,25 @@ protected:
 		// file's functions, and they differ from every other ISA's.
 		const IsaVariants &iv = variants_of(v.choice.copy, v.choice.movdir64b_base);
 		const std::size_t wc = v.choice.wc_workaround ? 1 : 0;
-		ASSERT_EQ(dp_.cache_line.memmove, iv.cache_line[static_cast<std::size_t>(v.choice.flush)][wc].memmove);
+		const std::size_t order = static_cast<std::size_t>(v.choice.flush_order);
+		const std::size_t flush = static_cast<std::size_t>(v.choice.flush);
+		ASSERT_EQ(dp_.cache_line.memmove, iv.cache_line[order][flush][wc].memmove);
+		ASSERT_EQ(dp_.cache_line.memset, iv.cache_line[order][flush][wc].memset);
+		if (v.choice.copy != CopyKind::Generic && v.choice.copy != CopyKind::Libc) {
+			// The two orders are different functions, and the data path says which.
+			ASSERT_NE(dp_.cache_line.memmove, iv.cache_line[1 - order][flush][wc].memmove);
+			ASSERT_STREQ(dp_.temporal_flush_order,
+				     v.choice.flush_order == FlushOrder::EachLine ? "line" : "block");
+		} else {
+			ASSERT_EQ(dp_.temporal_flush_order, nullptr);
+		}
 		ASSERT_EQ(dp_.byte.memset, iv.byte[wc].memset);
 		ASSERT_STREQ(dp_.copy_name, iv.name);
 		for (const IsaVariants *other : {&sse2_variants(), &avx2_variants(), &avx512f_variants(),
 			     &avx2_movdir64b_variants(), &avx512f_movdir64b_variants(), &generic_variants(),
 			     &libc_variants()}) {
 			if (other != &iv) {
-				ASSERT_NE(dp_.cache_line.memmove, other->cache_line[0][0].memmove) << other->name;
+				ASSERT_NE(dp_.cache_line.memmove, other->cache_line[0][0][0].memmove) << other->name;
 			}
 		}
 	}
@@ -323,6 +342,40 @@ TEST_P(Variants, SameAddressAndZeroLengthStoreNothing)
 		EXPECT_EQ(dp_.byte.memset(a.dst() + 3, 0, 0, flags), a.dst() + 3);
 	}
 	EXPECT_EQ(std::memcmp(before.data(), a.dst(), a.size()), 0);
+}
+
+// Calls long enough for the EachLine policy's per-line loop (kEachLineMin, line
+// aligned destination only) and the block loop beside it, copied, moved both ways
+// over an overlap and set, with 64 guard bytes on each side.
+TEST_P(Variants, LongTemporalCallsFromTheEachLineMinimum)
+{
+	constexpr std::size_t kLong = 2 * kEachLineMin + 4096;
+	std::vector<unsigned char> mem(2 * kLong + 8192), expect;
+	unsigned char *base = reinterpret_cast<unsigned char *>(
+		(reinterpret_cast<std::uintptr_t>(mem.data()) + 4095) & ~std::uintptr_t(4095));
+	const std::size_t span = kLong + 1024;
+	fill(mem.data(), mem.size(), 5);
+	for (unsigned flags : {unsigned(PMEM2_F_MEM_TEMPORAL), unsigned(PMEM2_F_MEM_WB), 0u}) {
+		for (std::size_t n : {kEachLineMin, kEachLineMin + 130, 2 * kEachLineMin + 64 * 7}) {
+			for (std::size_t dmis : {std::size_t(0), std::size_t(64), std::size_t(7)}) {
+				for (long shift : {0L, -192L, 320L}) { // 0: from a separate region
+					unsigned char *d = base + 512 + dmis;
+					const unsigned char *src = shift == 0 ? base + span + 3 : d + shift;
+					expect.assign(base, base + 2 * span);
+					std::memmove(expect.data() + (d - base), expect.data() + (src - base), n);
+					ASSERT_EQ(dp_.cache_line.memmove(d, src, n, flags), d);
+					ASSERT_EQ(std::memcmp(base, expect.data(), 2 * span), 0)
+						<< "move flags=" << flags << " n=" << n << " dmis=" << dmis << " shift=" << shift;
+				}
+				expect.assign(base, base + 2 * span);
+				unsigned char *d = base + 512 + dmis;
+				std::memset(expect.data() + (d - base), 0x6b, n);
+				ASSERT_EQ(dp_.cache_line.memset(d, 0x6b, n, flags), d);
+				ASSERT_EQ(std::memcmp(base, expect.data(), 2 * span), 0)
+					<< "set flags=" << flags << " n=" << n << " dmis=" << dmis;
+			}
+		}
+	}
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCompiled, Variants, ::testing::ValuesIn(all_variants()),

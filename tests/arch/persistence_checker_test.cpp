@@ -13,6 +13,7 @@
 //     whole aligned 8-byte units (the man page's 8-byte store atomicity).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -37,9 +38,10 @@ struct Subject {
 	std::size_t width; // register width of the recording policy
 };
 
-template <std::size_t W, bool Wc, bool Byte> Subject simd(const char *name)
+template <std::size_t W, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine, std::size_t Regs = 16>
+Subject simd(const char *name)
 {
-	using Ops = MemOps<RecVec<W>, RecFlush, Wc, Byte>;
+	using Ops = MemOps<RecVec<W, Regs>, RecFlush, Wc, Byte, Order>;
 	return {name, Ops::memmove, Ops::memset, Byte, false, W};
 }
 
@@ -50,6 +52,12 @@ std::vector<Subject> subjects()
 	return {simd<16, false, false>("w16_cache_line"), simd<16, true, false>("w16_wc_cache_line"),
 		simd<32, false, false>("w32_cache_line"), simd<64, false, false>("w64_cache_line"),
 		simd<16, false, true>("w16_byte"), simd<64, false, true>("w64_byte"),
+		// The reference's order (issue 16), with AVX-512's 32 registers too.
+		simd<16, false, false, FlushOrder::AfterBlock>("w16_cache_line_after_block"),
+		simd<16, true, false, FlushOrder::AfterBlock>("w16_wc_cache_line_after_block"),
+		simd<32, false, false, FlushOrder::AfterBlock>("w32_cache_line_after_block"),
+		simd<64, false, false, FlushOrder::AfterBlock, 32>("w64_regs32_cache_line_after_block"),
+		simd<64, false, false, FlushOrder::EachLine, 32>("w64_regs32_cache_line"),
 		{"generic_cache_line", Gen::memmove, Gen::memset, false, true, 8},
 		{"generic_byte", GenByte::memmove, GenByte::memset, true, true, 8}};
 }
@@ -191,7 +199,7 @@ TEST(PersistenceChecker, OverlappingMovesToo)
 		for (unsigned flags : {0u, unsigned(PMEM2_F_MEM_NONTEMPORAL), unsigned(PMEM2_F_MEM_TEMPORAL),
 			     unsigned(PMEM2_F_MEM_NODRAIN)}) {
 			for (long shift : {-100L, -5L, 5L, 100L}) {
-				for (std::size_t n : {std::size_t(70), std::size_t(300), std::size_t(1500)}) {
+				for (std::size_t n : {std::size_t(70), std::size_t(300), std::size_t(1500), std::size_t(5000)}) {
 					char *d = base + 1024 + 3;
 					g_log.clear();
 					s.move(d, d + shift, n, flags);
@@ -201,6 +209,37 @@ TEST(PersistenceChecker, OverlappingMovesToo)
 			}
 		}
 	}
+}
+
+// Temporal + flush calls long enough for the EachLine policy's EachLine loop
+// (kEachLineMin), aligned and not, and the NT default next to them.
+TEST(PersistenceChecker, LongTemporalCopies)
+{
+	std::vector<unsigned char> dst(3 * kEachLineMin + 8192), src(3 * kEachLineMin + 256);
+	for (std::size_t i = 0; i < src.size(); ++i)
+		src[i] = static_cast<unsigned char>(i * 13 + 5);
+	char *d = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(dst.data()) + 4095) & ~std::uintptr_t(4095));
+	std::size_t checked = 0;
+	for (const Subject &s : subjects()) {
+		for (unsigned flags : {unsigned(PMEM2_F_MEM_TEMPORAL), unsigned(PMEM2_F_MEM_WB),
+			     unsigned(PMEM2_F_MEM_TEMPORAL | PMEM2_F_MEM_NODRAIN), 0u}) {
+			for (std::size_t n : {kEachLineMin - 64, kEachLineMin, kEachLineMin + 130, 2 * kEachLineMin + 5 * 64}) {
+				for (std::size_t mis : {0, 37, 64}) {
+					g_log.clear();
+					s.move(d + mis, src.data() + 3, n, flags);
+					ASSERT_EQ(check(s, reinterpret_cast<std::uintptr_t>(d + mis), n, flags, false), "")
+						<< s.name << " move flags=" << flags << " n=" << n << " mis=" << mis;
+					ASSERT_EQ(std::memcmp(d + mis, src.data() + 3, n), 0) << s.name;
+					g_log.clear();
+					s.set(d + mis, 0x33, n, flags);
+					ASSERT_EQ(check(s, reinterpret_cast<std::uintptr_t>(d + mis), n, flags, true), "")
+						<< s.name << " set flags=" << flags << " n=" << n << " mis=" << mis;
+					checked += 2;
+				}
+			}
+		}
+	}
+	std::printf("checked %zu long calls\n", checked);
 }
 
 // Long NOFLUSH copies (NT stores without flush, closing SFENCE) and the libc range
@@ -226,6 +265,105 @@ TEST(PersistenceChecker, LongNoFlushCopies)
 						<< s.name << " set flags=" << flags << " n=" << n;
 				}
 			}
+		}
+	}
+}
+
+// The two temporal orders are what they claim: EachLine flushes every line right
+// after its store; AfterBlock stores a whole block (all registers' worth of lines)
+// before flushing it, in ascending order inside each block, for forward and backward
+// moves and for sets. Only the aligned body is checked: head and tail are the same
+// small stores in both orders.
+std::vector<Event> body_events(std::uintptr_t lo, std::uintptr_t hi)
+{
+	std::vector<Event> v;
+	for (const Event &e : g_log)
+		if (e.kind != Ev::Fence && e.addr >= lo && e.addr + e.len <= hi)
+			v.push_back(e);
+	return v;
+}
+
+// The log shape of one temporal + flush call on [lo, hi): the sizes of its runs of
+// stores, each of which must be followed by the flushes of the same lines in the same
+// order, ascending inside a run. EachLine gives runs of 1.
+std::vector<std::size_t> store_runs(const std::vector<Event> &ev)
+{
+	std::vector<std::size_t> sizes;
+	std::size_t i = 0;
+	while (i < ev.size()) {
+		std::size_t n = 0;
+		while (i + n < ev.size() && ev[i + n].kind == Ev::Store)
+			++n;
+		if (n == 0 || i + 2 * n > ev.size())
+			return {0};
+		for (std::size_t k = 0; k < n; ++k) {
+			if (ev[i + n + k].kind != Ev::Flush || ev[i + n + k].addr != ev[i + k].addr)
+				return {0};
+			if (k > 0 && ev[i + k].addr != ev[i + k - 1].addr + kLine)
+				return {0};
+		}
+		sizes.push_back(n);
+		i += 2 * n;
+	}
+	return sizes;
+}
+
+// op 0: forward move, 1: backward (overlapping) move, 2: set; n bytes at d.
+template <class Ops> std::vector<Event> temporal_call(int op, char *d, std::size_t n, std::uintptr_t lo, std::uintptr_t hi)
+{
+	g_log.clear();
+	if (op == 0)
+		Ops::memmove(d, d + n + 1024, n, PMEM2_F_MEM_TEMPORAL);
+	else if (op == 1)
+		Ops::memmove(d, d - 128, n, PMEM2_F_MEM_TEMPORAL);
+	else
+		Ops::memset(d, 7, n, PMEM2_F_MEM_WB);
+	return body_events(lo, hi);
+}
+
+TEST(PersistenceChecker, TemporalFlushOrdersAreTheDeclaredOnes)
+{
+	std::vector<unsigned char> buf(2 * (kEachLineMin + 8192) + 8192);
+	char *base = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(buf.data()) + 4095) & ~std::uintptr_t(4095));
+	char *d = base + 2048;
+	using Line = MemOps<RecVec<64, 32>, RecFlush, false, false, FlushOrder::EachLine>;
+	using Block = MemOps<RecVec<64, 32>, RecFlush, false, false, FlushOrder::AfterBlock>;
+	for (int op = 0; op < 3; ++op) {
+		// 70 lines: below kEachLineMin, so both policies store 32, 32, 4, 2 lines per
+		// run, in the direction of the copy.
+		{
+			const std::size_t n = 70 * kLine;
+			const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(d), hi = lo + n;
+			const std::vector<std::size_t> blocks = {32, 32, 4, 2};
+			for (const auto &ev : {temporal_call<Line>(op, d, n, lo, hi), temporal_call<Block>(op, d, n, lo, hi)}) {
+				ASSERT_EQ(ev.size(), 2 * 70u) << op;
+				EXPECT_EQ(store_runs(ev), blocks) << op;
+				// Backward: the highest block first.
+				EXPECT_EQ(ev.front().addr, op == 1 ? hi - 32 * kLine : lo) << op;
+			}
+		}
+		// kEachLineMin + 3 lines, aligned: EachLine flushes every line behind its
+		// store; AfterBlock keeps its blocks.
+		{
+			const std::size_t n = kEachLineMin + 3 * kLine;
+			const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(d), hi = lo + n;
+			const std::vector<Event> each = temporal_call<Line>(op, d, n, lo, hi);
+			ASSERT_EQ(each.size(), 2 * n / kLine) << op;
+			EXPECT_EQ(store_runs(each), std::vector<std::size_t>(n / kLine, 1)) << op;
+			const std::vector<std::size_t> runs = store_runs(temporal_call<Block>(op, d, n, lo, hi));
+			ASSERT_EQ(runs.size(), n / kLine / 32 + 2) << op; // 32 blocks of 32, then 2 + 1
+			EXPECT_EQ(runs.front(), 32u) << op;
+		}
+		// The same length at a destination that is not line aligned: EachLine policy
+		// uses blocks there too (only the whole lines of the body are looked at).
+		{
+			const std::size_t n = kEachLineMin + 3 * kLine;
+			char *u = d + 7;
+			const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(d) + kLine;
+			const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(d) + n;
+			const std::vector<std::size_t> runs = store_runs(temporal_call<Line>(op, u, n, lo, hi));
+			ASSERT_FALSE(runs.empty()) << op;
+			EXPECT_EQ(*std::max_element(runs.begin(), runs.end()), 32u) << op;
 		}
 	}
 }

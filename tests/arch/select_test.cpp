@@ -30,6 +30,15 @@ CpuFeatures full_amd()
 	CpuFeatures f;
 	f.clflush = f.clflushopt = f.clwb = true;
 	f.avx = f.avx2 = f.avx512f = true;
+	f.amd_family = true;
+	return f;
+}
+
+CpuFeatures full_intel()
+{
+	CpuFeatures f = full_amd();
+	f.amd_family = false;
+	f.genuine_intel = true;
 	return f;
 }
 
@@ -137,6 +146,36 @@ TEST(Select, WcWorkaroundOverride)
 	EXPECT_FALSE(decide_with(full_amd(), {{"PMEM_WC_WORKAROUND", "yes"}}).wc_workaround);
 }
 
+// Issue 16: EachLine was measured fastest on AMD Zen 5, the reference's AfterBlock
+// order on Intel; every vendor that is not AMD gets the reference's order.
+TEST(Select, TemporalFlushOrderFollowsTheVendorAndTheKnob)
+{
+	EXPECT_EQ(decide_with(full_amd(), {}).flush_order, FlushOrder::EachLine);
+	EXPECT_EQ(decide_with(full_intel(), {}).flush_order, FlushOrder::AfterBlock);
+	CpuFeatures other = full_amd();
+	other.amd_family = false; // e.g. Zhaoxin, or a hypervisor hiding the vendor
+	EXPECT_EQ(decide_with(other, {}).flush_order, FlushOrder::AfterBlock);
+
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM2_FLUSH_ORDER", "block"}}).flush_order, FlushOrder::AfterBlock);
+	EXPECT_EQ(decide_with(full_intel(), {{"PMEM2_FLUSH_ORDER", "line"}}).flush_order, FlushOrder::EachLine);
+	// Only the exact words count, as with the reference's knobs.
+	EXPECT_EQ(decide_with(full_intel(), {{"PMEM2_FLUSH_ORDER", "Line"}}).flush_order, FlushOrder::AfterBlock);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM2_FLUSH_ORDER", "1"}}).flush_order, FlushOrder::EachLine);
+	EXPECT_EQ(decide_with(full_amd(), {{"PMEM2_FLUSH_ORDER", ""}}).flush_order, FlushOrder::EachLine);
+
+	// The order reaches the table: the CACHE_LINE functions differ, BYTE does not.
+	Choice line = decide_with(full_amd(), {});
+	Choice block = decide_with(full_amd(), {{"PMEM2_FLUSH_ORDER", "block"}});
+	const pmem2::arch::DataPath a = build(line), b = build(block);
+	EXPECT_NE(a.cache_line.memmove, b.cache_line.memmove);
+	EXPECT_NE(a.cache_line.memset, b.cache_line.memset);
+	EXPECT_EQ(a.byte.memmove, b.byte.memmove);
+	EXPECT_STREQ(a.temporal_flush_order, "line");
+	EXPECT_STREQ(b.temporal_flush_order, "block");
+	// PMEM_NO_MOVNT's generic copier has no choice to report.
+	EXPECT_EQ(build(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}})).temporal_flush_order, nullptr);
+}
+
 TEST(Select, CacheLineStrategyPrecedence)
 {
 	constexpr std::size_t t = 256;
@@ -192,6 +231,7 @@ TEST(Select, CpuProbeIsConsistent)
 	EXPECT_TRUE(f.clflush); // every x86-64 CPU
 	EXPECT_TRUE(!f.avx2 || f.avx);
 	EXPECT_TRUE(!f.avx512f || f.avx);
+	EXPECT_FALSE(f.genuine_intel && f.amd_family);
 }
 
 } // namespace

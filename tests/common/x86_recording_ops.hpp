@@ -33,8 +33,9 @@ template <std::size_t W> struct RecReg {
 	unsigned char b[W];
 };
 
-// A vector policy of width W that performs every access with memcpy and logs it.
-template <std::size_t W> struct RecVec : VectorBase<RecVec<W>, RecReg<W>, W> {
+// A vector policy of width W with Regs registers that performs every access with
+// memcpy and logs it (Regs = 32 models AVX-512's register file).
+template <std::size_t W, std::size_t Regs = 16> struct RecVec : VectorBase<RecVec<W, Regs>, RecReg<W>, W, Regs> {
 	using Reg = RecReg<W>;
 	static constexpr bool kLibcAllowed = false;
 	static Reg load(const char *s)

@@ -74,8 +74,19 @@ for where, want_fs in (("/dev/shm", "tmpfs"), ("/tmp", "ext2/ext3")):
               f"{where}: regions {j['regions']} vs sysfs {sysfs}")
         check(j["eadr"] == (bool(sysfs) and all(v == "cpu_cache" for v in sysfs.values())), f"{where}: eadr")
         check(j["cpu"]["flush"] in ("clwb", "clflushopt", "clflush"), f"{where}: flush {j['cpu']['flush']}")
-        check(j["cpu"]["copy"] in ("sse2", "avx", "avx512f", "movdir64b", "generic", "libc"),
+        check(j["cpu"]["copy"] in ("sse2", "avx2", "avx512f", "movdir64b", "generic", "libc"),
               f"{where}: copy {j['cpu']['copy']}")
+        check(j["cpu"]["temporal_flush_order"] in ("line", "block"),
+              f"{where}: temporal_flush_order {j['cpu']['temporal_flush_order']}")
+        # The order follows PMEM2_FLUSH_ORDER, and the generic copier has none.
+        for value in ("line", "block"):
+            rc, out = run(["--json", f.name], {"PMEM2_FLUSH_ORDER": value})
+            got = json.loads(out)["cpu"]["temporal_flush_order"]
+            check(rc == 0 and got == value, f"{where}: PMEM2_FLUSH_ORDER={value} gave {got}")
+        rc, out = run(["--json", f.name], {"PMEM_NO_MOVNT": "1"})
+        got = json.loads(out)["cpu"]
+        check(rc == 0 and got["copy"] == "generic" and got["temporal_flush_order"] is None,
+              f"{where}: PMEM_NO_MOVNT=1 gave {got}")
         for k in ("numa_node", "device_id", "unsafe_shutdown_count"):
             probe_ok(j[k], f"{where}: {k}")
         bb = j["bad_blocks"]

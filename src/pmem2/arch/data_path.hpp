@@ -23,6 +23,10 @@ struct DataPath {
 	// "movdir64b", "generic", "libc".
 	const char *flush_name;
 	const char *copy_name;
+	// x86-64: how temporal copies that flush order stores and flushes, "line" (each
+	// line flushed behind its store, for aligned calls from 64 KiB) or "block" (a
+	// register block stored, then flushed); nullptr where there is no such choice.
+	const char *temporal_flush_order;
 	// The fence that completes the flushes: "sfence", "dsb sy", "phwsync", "hwsync",
 	// "fence rw,rw".
 	const char *fence_name;

@@ -31,6 +31,7 @@ CpuFeatures probe() noexcept
 	std::memcpy(vendor + 8, &c, 4);
 	vendor[12] = '\0';
 	f.genuine_intel = std::strcmp(vendor, "GenuineIntel") == 0;
+	f.amd_family = std::strcmp(vendor, "AuthenticAMD") == 0 || std::strcmp(vendor, "HygonGenuine") == 0;
 
 	__cpuid(1, a, b, c, d);
 	f.clflush = (d & (1u << 19)) != 0;

@@ -16,6 +16,8 @@ struct CpuFeatures {
 	bool avx512f = false; // AVX-512F supported and ZMM/opmask state enabled
 	bool movdir64b = false;
 	bool genuine_intel = false;
+	// AuthenticAMD or HygonGenuine (Hygon's CPUs are AMD Zen cores).
+	bool amd_family = false;
 };
 
 // Read once (first call) from the CPU; immutable afterwards.

@@ -2,8 +2,9 @@
 // data_path_x86_64.cpp -- chooses the x86-64 data path once at load time: flush
 // instruction (CLWB > CLFLUSHOPT > CLFLUSH, PMEM_NO_CLWB / PMEM_NO_CLFLUSHOPT), copy
 // ISA (AVX-512F > AVX2 > SSE2, PMEM_AVX512F / PMEM_AVX, opt-in PMEM_MOVDIR64B, the
-// PMEM_NO_MOVNT generic path), NT threshold and WC workaround; and the flush, drain
-// and persist functions, which do not depend on the copy ISA.
+// PMEM_NO_MOVNT generic path), NT threshold, WC workaround and the temporal flush
+// order (PMEM2_FLUSH_ORDER); and the flush, drain and persist functions, which do
+// not depend on the copy ISA.
 #include <cstdlib>
 #include <cstring>
 
@@ -70,6 +71,13 @@ Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 		c.flush = FlushKind::Clwb;
 
 	c.movnt_threshold = parse_movnt_threshold(env("PMEM_MOVNT_THRESHOLD"));
+
+	// Our knob, read like the reference's: an exact value wins, others are ignored.
+	c.flush_order = cpu.amd_family ? FlushOrder::EachLine : FlushOrder::AfterBlock;
+	if (is_set_to(env, "PMEM2_FLUSH_ORDER", "line"))
+		c.flush_order = FlushOrder::EachLine;
+	else if (is_set_to(env, "PMEM2_FLUSH_ORDER", "block"))
+		c.flush_order = FlushOrder::AfterBlock;
 
 	// FACTS 4.14: on by default for GenuineIntel; "1"/"0" override, others ignored.
 	c.wc_workaround = cpu.genuine_intel;
@@ -155,7 +163,7 @@ DataPath build(const Choice &c) noexcept
 {
 	const IsaVariants &v = variants_of(c.copy, c.movdir64b_base);
 	const std::size_t wc = c.wc_workaround ? 1 : 0;
-	const CopyFns &cl = v.cache_line[static_cast<std::size_t>(c.flush)][wc];
+	const CopyFns &cl = v.cache_line[static_cast<std::size_t>(c.flush_order)][static_cast<std::size_t>(c.flush)][wc];
 	const CopyFns &by = v.byte[wc];
 
 	DataPath dp{};
@@ -187,6 +195,8 @@ DataPath build(const Choice &c) noexcept
 	dp.byte.memset = by.memset;
 
 	dp.copy_name = v.name;
+	dp.temporal_flush_order = c.copy == CopyKind::Generic || c.copy == CopyKind::Libc ? nullptr :
+				  c.flush_order == FlushOrder::EachLine ? "line" : "block";
 	dp.fence_name = "sfence";
 	dp.persistence_note = nullptr;
 	dp.cache_line_size = kLine;

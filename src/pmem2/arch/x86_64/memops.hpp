@@ -105,6 +105,34 @@ template <bool WcFence> struct NonTemporal {
 };
 constexpr std::size_t kWcFenceLines = 12;
 
+// ---- order of temporal stores and their flushes ------------------------------------
+// Only the temporal + flush loop (TEMPORAL, WB, and short default copies at
+// CACHE_LINE) has a choice. The loop comes in two shapes:
+//   EachLine    each line's flush right behind its store, in blocks of up to 16
+//               lines;
+//   AfterBlock  a block of as many lines as the registers hold (32 with AVX-512) is
+//               loaded, stored, then flushed, each step in ascending address order;
+//               blocks follow the direction of the move. This is the reference's
+//               grouping.
+// and the data path has two policies, chosen once at load time per CPU vendor
+// (select.hpp, PMEM2_FLUSH_ORDER), which are indexed by the same enum:
+//   AfterBlock  every call AfterBlock. The default except on AMD. Reported on an Intel
+//               Xeon (family 6 model 207, issue 16): the reference, which copies in
+//               this order, ran TEMPORAL and WB copies and sets of 1 KiB-256 MiB
+//               1.25-1.8x faster than our EachLine loop, and its 4 KiB copy beat libc
+//               memcpy followed by one pass of CLWBs. Why EachLine loses there was not
+//               measured (no session has had that CPU since).
+//   EachLine    EachLine for calls whose destination is line aligned and at least
+//               kEachLineMin long, AfterBlock for the rest. The default on AMD.
+//               Measured on Zen 5 (2026-12-01, bench/datapath/RESULTS.md): EachLine
+//               is 1.1-1.3x faster than AfterBlock for aligned calls of 64 KiB-256
+//               MiB, but 0.80-0.93x of it for a 1 MiB memset at dest+7, a 4 KiB copy
+//               at dest+7/src+3 and a 4 KiB half-overlapping forward move; with a
+//               partial first and last line its speed also varies 2x between runs.
+enum class FlushOrder { EachLine = 0, AfterBlock = 1 };
+constexpr std::size_t kEachLineMin = 64 * 1024;
+constexpr std::size_t kFlushOrders = 2;
+
 // ---- ISA policies -----------------------------------------------------------------
 // A vector policy V provides:
 //   using Reg; kWidth (bytes per register, divides 64);
@@ -134,6 +162,8 @@ template <class Self, class R, std::size_t W, std::size_t Regs = 16> struct Vect
 	static constexpr std::size_t kWidth = W;
 	static constexpr std::size_t kPerLine = kLine / W;
 	static constexpr std::size_t kBlockLines = Regs / kPerLine >= 16 ? 16 : Regs / kPerLine >= 1 ? Regs / kPerLine : 1;
+	// Every register holding a line: the block of FlushOrder::AfterBlock.
+	static constexpr std::size_t kAllRegisterLines = Regs / kPerLine >= 1 ? Regs / kPerLine : 1;
 	// Whether LibcNoFlush may hand the copy to libc (the recording policies of the
 	// tests say no, so that every store is logged).
 	static constexpr bool kLibcAllowed = true;
@@ -205,7 +235,11 @@ template <class V> struct SetSrc {
 
 // ---- the loop ----------------------------------------------------------------------
 
-template <class V, class Store, class F> struct Loop {
+template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine> struct Loop {
+	// Whether this loop stores a whole block before flushing it (see FlushOrder).
+	static constexpr bool kFlushAfterBlock = Order == FlushOrder::AfterBlock && !Store::kNonTemporal &&
+						 F::kFlushes;
+
 	// Two stores of K bytes at 0 and n-K (K <= n <= 2K), both loaded before either
 	// is stored, so it is overlap-safe. For an 8-byte aligned d and n a multiple of
 	// 8, both offsets are multiples of 8: no aligned 8-byte unit is split (man page:
@@ -260,9 +294,11 @@ template <class V, class Store, class F> struct Loop {
 	// forward copy 25-45 % slower. A backward move of at most one block is done
 	// ascending: descending, a 1 KiB half-overlapping NOFLUSH move measured 2.3x
 	// slower (cause not pinned down; ascending order has no such loss).
-	template <std::size_t N, bool Ascending, class Src>
+	template <std::size_t N, bool AscendingAsked, class Src>
 	static PMEM2_ALWAYS_INLINE void block(char *d, const Src &src, std::size_t off) noexcept
 	{
+		// AfterBlock keeps the reference's ascending order inside every block.
+		constexpr bool Ascending = AscendingAsked || kFlushAfterBlock;
 		typename V::Line l[N];
 		unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE {
 			constexpr std::size_t i = Ascending ? k : N - 1 - k;
@@ -273,6 +309,9 @@ template <class V, class Store, class F> struct Loop {
 				constexpr std::size_t i = Ascending ? k : N - 1 - k;
 				V::stream_line(d + off + i * kLine, l[i]);
 			});
+		} else if constexpr (kFlushAfterBlock) {
+			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { V::store_line(d + off + k * kLine, l[k]); });
+			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { F::line(d + off + k * kLine); });
 		} else {
 			// Each line's write-back right behind its store. Measured on Zen 5
 			// against storing the whole block first and then flushing it: the
@@ -310,7 +349,7 @@ template <class V, class Store, class F> struct Loop {
 		}
 	}
 
-	static constexpr std::size_t kBlockLines = V::kBlockLines;
+	static constexpr std::size_t kBlockLines = kFlushAfterBlock ? V::kAllRegisterLines : V::kBlockLines;
 	static constexpr std::size_t kBlockBytes = kBlockLines * kLine;
 
 	// WC workaround (FACTS 4.14): an SFENCE after every kWcFenceLines NT lines (at
@@ -489,11 +528,20 @@ constexpr bool needs_drain(unsigned flags) noexcept
 
 // The pmem2_memmove_fn / pmem2_memset_fn of one ISA V, flush policy F and WC setting
 // for CACHE_LINE (Byte = false) or BYTE (Byte = true, F ignored: nothing flushes).
-template <class V, class F, bool Wc, bool Byte> struct MemOps {
+// Order: the data path's temporal flush policy (see FlushOrder).
+template <class V, class F, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine> struct MemOps {
 	using Nt = Loop<V, NonTemporal<Wc>, std::conditional_t<Byte, FlushNone, F>>;
-	using TFlush = Loop<V, Temporal, F>;
+	using TFlushLine = Loop<V, Temporal, F, FlushOrder::EachLine>;
+	using TFlushBlock = Loop<V, Temporal, F, FlushOrder::AfterBlock>;
 	using TNoFlush = Loop<V, Temporal, FlushNone>;
 	using NtNoFlush = Loop<V, NonTemporal<Wc>, FlushNone>;
+
+	// Whether a temporal + flush call of n bytes at d takes the EachLine loop.
+	static PMEM2_ALWAYS_INLINE bool each_line(const char *d, std::size_t n) noexcept
+	{
+		return Order == FlushOrder::EachLine && n >= kEachLineMin &&
+		       (reinterpret_cast<std::uintptr_t>(d) & (kLine - 1)) == 0;
+	}
 
 	static PMEM2_ALWAYS_INLINE Strategy strategy(unsigned flags, std::size_t n) noexcept
 	{
@@ -524,7 +572,10 @@ template <class V, class F, bool Wc, bool Byte> struct MemOps {
 				V::sfence();
 				break;
 			case Strategy::TemporalFlush:
-				TFlush::move(d, s, n);
+				if (each_line(d, n))
+					TFlushLine::move(d, s, n);
+				else
+					TFlushBlock::move(d, s, n);
 				break;
 			case Strategy::NonTemporal:
 				Nt::move(d, s, n);
@@ -555,7 +606,10 @@ template <class V, class F, bool Wc, bool Byte> struct MemOps {
 				V::sfence();
 				break;
 			case Strategy::TemporalFlush:
-				TFlush::set(d, c, n);
+				if (each_line(d, n))
+					TFlushLine::set(d, c, n);
+				else
+					TFlushBlock::set(d, c, n);
 				break;
 			case Strategy::NonTemporal:
 				Nt::set(d, c, n);
@@ -650,30 +704,46 @@ struct CopyFns {
 	void *(*memset)(void *dest, int c, std::size_t n, unsigned flags);
 };
 
-// Every memmove/memset one ISA file compiles: CACHE_LINE per flush instruction and
-// WC-workaround setting, BYTE per WC-workaround setting.
+// Every memmove/memset one ISA file compiles: CACHE_LINE per temporal flush policy,
+// flush instruction and WC-workaround setting; BYTE (nothing flushes, so no order)
+// per WC-workaround setting.
 struct IsaVariants {
 	const char *name;
-	CopyFns cache_line[kFlushKinds][2];
+	CopyFns cache_line[kFlushOrders][kFlushKinds][2];
 	CopyFns byte[2];
 };
 
-template <template <class, class, bool, bool> class Ops, class V, class F, bool Wc, bool Byte>
-constexpr CopyFns fns() noexcept
+template <class V, class F, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine>
+constexpr CopyFns simd_fns() noexcept
 {
-	return {Ops<V, F, Wc, Byte>::memmove, Ops<V, F, Wc, Byte>::memset};
+	return {MemOps<V, F, Wc, Byte, Order>::memmove, MemOps<V, F, Wc, Byte, Order>::memset};
 }
 
 // WcCapable: the WC workaround exists for this ISA (SSE2 and AVX only, FACTS 4.14);
 // otherwise both settings get the same functions.
-template <class V, bool WcCapable> constexpr IsaVariants make_simd_variants(const char *name) noexcept
+template <class V, bool WcCapable, FlushOrder Order>
+constexpr auto simd_cache_line_fns() noexcept
 {
 	constexpr bool kWc = WcCapable;
-	return {name,
-		{{fns<MemOps, V, FlushClflush, false, false>(), fns<MemOps, V, FlushClflush, kWc, false>()},
-			{fns<MemOps, V, FlushClflushopt, false, false>(), fns<MemOps, V, FlushClflushopt, kWc, false>()},
-			{fns<MemOps, V, FlushClwb, false, false>(), fns<MemOps, V, FlushClwb, kWc, false>()}},
-		{fns<MemOps, V, FlushNone, false, true>(), fns<MemOps, V, FlushNone, kWc, true>()}};
+	struct Table {
+		CopyFns fns[kFlushKinds][2];
+	};
+	return Table{{{simd_fns<V, FlushClflush, false, false, Order>(), simd_fns<V, FlushClflush, kWc, false, Order>()},
+		{simd_fns<V, FlushClflushopt, false, false, Order>(), simd_fns<V, FlushClflushopt, kWc, false, Order>()},
+		{simd_fns<V, FlushClwb, false, false, Order>(), simd_fns<V, FlushClwb, kWc, false, Order>()}}};
+}
+
+template <class V, bool WcCapable> constexpr IsaVariants make_simd_variants(const char *name) noexcept
+{
+	constexpr auto each_line = simd_cache_line_fns<V, WcCapable, FlushOrder::EachLine>();
+	constexpr auto after_block = simd_cache_line_fns<V, WcCapable, FlushOrder::AfterBlock>();
+	IsaVariants v{name, {}, {simd_fns<V, FlushNone, false, true>(), simd_fns<V, FlushNone, WcCapable, true>()}};
+	for (std::size_t f = 0; f < kFlushKinds; ++f)
+		for (std::size_t wc = 0; wc < 2; ++wc) {
+			v.cache_line[static_cast<std::size_t>(FlushOrder::EachLine)][f][wc] = each_line.fns[f][wc];
+			v.cache_line[static_cast<std::size_t>(FlushOrder::AfterBlock)][f][wc] = after_block.fns[f][wc];
+		}
+	return v;
 }
 
 // The WC setting does not exist for the generic and libc copiers (no NT stores).
@@ -683,14 +753,18 @@ constexpr CopyFns fns3() noexcept
 	return {Ops<V, F, Byte>::memmove, Ops<V, F, Byte>::memset};
 }
 
+// Nor a flush order: the generic copier (PMEM_NO_MOVNT) and libc have one each.
 template <template <class, class, bool> class Ops, class V>
 constexpr IsaVariants make_plain_variants(const char *name) noexcept
 {
-	return {name,
-		{{fns3<Ops, V, FlushClflush, false>(), fns3<Ops, V, FlushClflush, false>()},
-			{fns3<Ops, V, FlushClflushopt, false>(), fns3<Ops, V, FlushClflushopt, false>()},
-			{fns3<Ops, V, FlushClwb, false>(), fns3<Ops, V, FlushClwb, false>()}},
-		{fns3<Ops, V, FlushNone, true>(), fns3<Ops, V, FlushNone, true>()}};
+	IsaVariants v{name, {}, {fns3<Ops, V, FlushNone, true>(), fns3<Ops, V, FlushNone, true>()}};
+	const CopyFns by_flush[kFlushKinds] = {fns3<Ops, V, FlushClflush, false>(),
+		fns3<Ops, V, FlushClflushopt, false>(), fns3<Ops, V, FlushClwb, false>()};
+	for (std::size_t o = 0; o < kFlushOrders; ++o)
+		for (std::size_t f = 0; f < kFlushKinds; ++f)
+			for (std::size_t wc = 0; wc < 2; ++wc)
+				v.cache_line[o][f][wc] = by_flush[f];
+	return v;
 }
 
 // Defined one per file: memops_sse2.cpp, memops_avx2.cpp (built with -mavx2),

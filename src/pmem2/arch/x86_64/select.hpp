@@ -25,6 +25,10 @@ struct Choice {
 	FlushKind flush = FlushKind::Clflush;
 	bool wc_workaround = false;
 	std::size_t movnt_threshold = 256; // bytes
+	// The temporal + flush policy (memops.hpp, FlushOrder): EachLine (for aligned
+	// calls from 64 KiB) on AMD, where it was measured; AfterBlock, the reference's
+	// order, on every other vendor. PMEM2_FLUSH_ORDER=line / =block forces one.
+	FlushOrder flush_order = FlushOrder::AfterBlock;
 };
 
 // Looks a variable up: its value, or nullopt when unset.
