@@ -34,23 +34,9 @@
 #define PAGE 4096u
 #define MiB (1024u * 1024u)
 
+#include "diff_harness.h"
+
 /* ---- result text ---------------------------------------------------------- */
-
-static char result[512];
-
-static void out(const char *fmt, ...)
-{
-	size_t used = strlen(result);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(result + used, sizeof(result) - used, fmt, ap);
-	va_end(ap);
-}
-
-struct code_name {
-	int code;
-	const char *name;
-};
 
 #define C(x) {PMEM2_E_##x, #x}
 static const struct code_name pmem2_codes[] = {
@@ -70,27 +56,7 @@ static const struct code_name pmem2_codes[] = {
 /* Appends the name of a return code: 0, a PMEM2_E_* name or -E<errno>. */
 static void rc(int code)
 {
-	if (code == 0) {
-		out("0");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(pmem2_codes) / sizeof(pmem2_codes[0]); i++)
-		if (pmem2_codes[i].code == code) {
-			out("%s", pmem2_codes[i].name);
-			return;
-		}
-	const char *en = code < 0 ? strerrorname_np(-code) : NULL;
-	if (en != NULL)
-		out("-%s", en);
-	else
-		out("%d", code);
-}
-
-/* Out-pointers start as UNTOUCHED, so a result tells "left alone" from "set". */
-#define UNTOUCHED ((void *)1)
-static void ptr_state(const char *what, const void *p)
-{
-	out(" %s=%s", what, p == NULL ? "NULL" : p == UNTOUCHED ? "untouched" : "set");
+	rc_from(pmem2_codes, sizeof(pmem2_codes) / sizeof(pmem2_codes[0]), code);
 }
 
 /* ---- fixtures ------------------------------------------------------------- */
@@ -1207,53 +1173,13 @@ static const struct test_case cases[] = {
 	T(errormsg_not_null), T(perror_null_fmt_free),
 };
 
-/* Runs one case in a child; prints "<name>\t<result>". */
+/* Runs one case in a child; prints "<prefix><name>\t<result>". */
 static void run(const char *prefix, const struct test_case *tc)
 {
-	int pipefd[2];
-	if (pipe(pipefd) != 0) {
-		perror("pipe");
-		exit(2);
-	}
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		perror("fork");
-		exit(2);
-	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		alarm(5); /* far above any case's run time: only a hang reaches it */
-		result[0] = '\0';
-		tc->fn();
-		size_t n = strlen(result);
-		if (write(pipefd[1], result, n) != (ssize_t)n)
-			_exit(92);
-		_exit(0);
-	}
-	close(pipefd[1]);
 	char buf[sizeof(result)];
-	size_t got = 0;
-	ssize_t n;
-	while (got < sizeof(buf) - 1 && (n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	close(pipefd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	printf("%s%s\t", prefix, tc->name);
-	if (WIFSIGNALED(status)) {
-		int sig = WTERMSIG(status);
-		if (sig == SIGALRM)
-			printf("HANG\n");
-		else
-			printf("CRASH(%s)\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-	} else if (WEXITSTATUS(status) != 0) {
-		printf("FIXTURE-FAILED(%d)\n", WEXITSTATUS(status));
-	} else {
-		printf("%s\n", buf);
-	}
+	pid_t pid;
+	const int status = run_child(tc->fn, buf, sizeof(buf), &pid);
+	print_outcome(prefix, tc->name, status, buf);
 }
 
 int main(int argc, char **argv)

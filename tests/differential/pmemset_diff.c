@@ -4,9 +4,10 @@
  *
  * libpmemset has no packaged reference, so this program runs on ours only and
  * run_diff.sh compares its lines with pmemset_expected.tsv: the code the man pages
- * and FACTS give for each case, in the order they give. Output and isolation are
- * those of pmem2_diff.c: one forked child per case under alarm(), one
- * "<name>\t<result>" line each, CRASH(<sig>)/HANG for a case that does not return.
+ * and FACTS give for each case, in the order they give. Output and isolation
+ * come from diff_harness.h, as for pmem2_diff.c: one forked child per case under
+ * alarm(), one "<name>\t<result>" line each, CRASH(<sig>)/HANG for a case that
+ * does not return.
  * Files live in $PMEM2_DIFF_EXT4 (default /tmp).
  */
 #define _GNU_SOURCE
@@ -25,24 +26,11 @@
 #include <unistd.h>
 
 #define PAGE 4096u
-#define UNTOUCHED ((void *)1)
 
-static char result[512];
+#include "diff_harness.h"
+
 static const char *dir;
 
-static void out(const char *fmt, ...)
-{
-	size_t used = strlen(result);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(result + used, sizeof(result) - used, fmt, ap);
-	va_end(ap);
-}
-
-struct code_name {
-	int code;
-	const char *name;
-};
 #define S(x) {PMEMSET_E_##x, "PMEMSET_E_" #x}
 #define P(x) {PMEM2_E_##x, "PMEM2_E_" #x}
 static const struct code_name codes[] = {
@@ -60,25 +48,7 @@ static const struct code_name codes[] = {
 
 static void rc(int code)
 {
-	if (code == 0) {
-		out("0");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (codes[i].code == code) {
-			out("%s", codes[i].name);
-			return;
-		}
-	const char *en = code < 0 ? strerrorname_np(-code) : NULL;
-	if (en != NULL)
-		out("-%s", en);
-	else
-		out("%d", code);
-}
-
-static void ptr_state(const char *what, const void *p)
-{
-	out(" %s=%s", what, p == NULL ? "NULL" : p == UNTOUCHED ? "untouched" : "set");
+	rc_from(codes, sizeof(codes) / sizeof(codes[0]), code);
 }
 
 static void need(int ok, const char *what)
@@ -489,40 +459,12 @@ static const struct test_case cases[] = {
 	T(coalescing_minus1), T(deep_flush_empty_set), T(persist_nothing_mapped), T(err_to_errno),
 };
 
+/* Runs one case in a child, removes the files it left, prints its line. */
 static void run(const struct test_case *tc)
 {
-	int pipefd[2];
-	if (pipe(pipefd) != 0) {
-		perror("pipe");
-		exit(2);
-	}
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		perror("fork");
-		exit(2);
-	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		alarm(5);
-		result[0] = '\0';
-		tc->fn();
-		size_t n = strlen(result);
-		if (write(pipefd[1], result, n) != (ssize_t)n)
-			_exit(92);
-		_exit(0);
-	}
-	close(pipefd[1]);
 	char buf[sizeof(result)];
-	size_t got = 0;
-	ssize_t n;
-	while (got < sizeof(buf) - 1 && (n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	close(pipefd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	pid_t pid;
+	const int status = run_child(tc->fn, buf, sizeof(buf), &pid);
 	char pattern[512];
 	snprintf(pattern, sizeof(pattern), "%s/pmemset_diff.%d.*", dir, (int)pid);
 	glob_t files;
@@ -531,18 +473,7 @@ static void run(const struct test_case *tc)
 			unlink(files.gl_pathv[i]);
 		globfree(&files);
 	}
-	printf("%s\t", tc->name);
-	if (WIFSIGNALED(status)) {
-		int sig = WTERMSIG(status);
-		if (sig == SIGALRM)
-			printf("HANG\n");
-		else
-			printf("CRASH(%s)\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-	} else if (WEXITSTATUS(status) != 0) {
-		printf("FIXTURE-FAILED(%d)\n", WEXITSTATUS(status));
-	} else {
-		printf("%s\n", buf);
-	}
+	print_outcome("", tc->name, status, buf);
 }
 
 int main(int argc, char **argv)
