@@ -7,7 +7,10 @@
 # every .deb (dbgsym included) to be bit-identical to package_build's.
 set -euo pipefail
 src=$(readlink -f "$1") first=$2 w=$3
-command -v dpkg-buildpackage >/dev/null || { echo "SKIPPED: dpkg-buildpackage missing"; exit 77; }
+# The same tools as package_build: without them that test was skipped, so is this one.
+for t in dpkg-buildpackage dh lintian; do
+	command -v $t >/dev/null || { echo "SKIPPED: $t missing (apt-get install dpkg-dev debhelper lintian)"; exit 77; }
+done
 [[ -d $first/debs ]] || { echo "FAIL: $first/debs missing (package_build failed?)"; exit 1; }
 rm -rf "$w"; mkdir -p "$w"; w=$(readlink -f "$w")
 start=$SECONDS

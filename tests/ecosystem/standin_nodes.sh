@@ -60,6 +60,8 @@ if [[ -f $ref ]] && ! nm -D --with-symbol-versions "$ref" | grep -q LIBPMEM2_2.0
 		grep -q "LIBPMEM2_2.0' not found" "$w/ref2.err" && echo "ok: control: the reference runs the 1.x program and rejects the 2.x one ($(head -c 120 "$w/ref2.err"))"
 	fi
 else
-	echo "FAIL: reference libpmem2 1.12 not installed (apt package libpmem2, see tests/ecosystem/README.md)"; status=1
+	# Our half passed or failed above; the controls need the reference.
+	echo "SKIPPED: the controls: reference libpmem2 1.12 not installed (apt package libpmem2, see tests/ecosystem/README.md)"
+	[[ $status == 0 ]] && status=77
 fi
 exit $status
