@@ -34,6 +34,9 @@ CpuFeatures probe() noexcept
 	f.amd_family = std::strcmp(vendor, "AuthenticAMD") == 0 || std::strcmp(vendor, "HygonGenuine") == 0;
 
 	__cpuid(1, a, b, c, d);
+	const unsigned base_family = (a >> 8) & 0xf, base_model = (a >> 4) & 0xf;
+	f.family = base_family == 0xf ? base_family + ((a >> 20) & 0xff) : base_family;
+	f.model = base_family == 0x6 || base_family == 0xf ? (((a >> 16) & 0xf) << 4) | base_model : base_model;
 	f.clflush = (d & (1u << 19)) != 0;
 	const bool osxsave = (c & (1u << 27)) != 0;
 	const bool cpu_avx = (c & (1u << 28)) != 0;

@@ -18,6 +18,11 @@ struct CpuFeatures {
 	bool genuine_intel = false;
 	// AuthenticAMD or HygonGenuine (Hygon's CPUs are AMD Zen cores).
 	bool amd_family = false;
+	// CPUID leaf 1's display family and model (the extended fields folded in as the
+	// SDM and the APM define them; what /proc/cpuinfo prints as "cpu family" and
+	// "model"). Under a hypervisor they are whatever it chose to expose.
+	unsigned family = 0;
+	unsigned model = 0;
 };
 
 // Read once (first call) from the CPU; immutable afterwards.

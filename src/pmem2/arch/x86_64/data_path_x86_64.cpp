@@ -60,6 +60,15 @@ std::size_t parse_movnt_threshold(std::optional<std::string_view> value) noexcep
 	return t < 0 ? kDefaultMovntThreshold : static_cast<std::size_t>(t);
 }
 
+FlushOrder default_flush_order(const CpuFeatures &cpu) noexcept
+{
+	if (cpu.amd_family)
+		return FlushOrder::EachLine;
+	if (cpu.genuine_intel && cpu.family == 6 && cpu.model == 167)
+		return FlushOrder::EachLine;
+	return FlushOrder::AfterBlock;
+}
+
 Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 {
 	Choice c;
@@ -73,7 +82,7 @@ Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 	c.movnt_threshold = parse_movnt_threshold(env("PMEM_MOVNT_THRESHOLD"));
 
 	// Our knob, read like the reference's: an exact value wins, others are ignored.
-	c.flush_order = cpu.amd_family ? FlushOrder::EachLine : FlushOrder::AfterBlock;
+	c.flush_order = default_flush_order(cpu);
 	if (is_set_to(env, "PMEM2_FLUSH_ORDER", "line"))
 		c.flush_order = FlushOrder::EachLine;
 	else if (is_set_to(env, "PMEM2_FLUSH_ORDER", "block"))

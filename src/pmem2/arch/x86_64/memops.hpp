@@ -114,21 +114,22 @@ constexpr std::size_t kWcFenceLines = 12;
 //               loaded, stored, then flushed, each step in ascending address order;
 //               blocks follow the direction of the move. This is the reference's
 //               grouping.
-// and the data path has two policies, chosen once at load time per CPU vendor
-// (select.hpp, PMEM2_FLUSH_ORDER), which are indexed by the same enum:
-//   AfterBlock  every call AfterBlock. The default except on AMD. Reported on an Intel
-//               Xeon (family 6 model 207, issue 16): the reference, which copies in
-//               this order, ran TEMPORAL and WB copies and sets of 1 KiB-256 MiB
-//               1.25-1.8x faster than our EachLine loop, and its 4 KiB copy beat libc
-//               memcpy followed by one pass of CLWBs. Why EachLine loses there was not
-//               measured (no session has had that CPU since).
+// and the data path has two policies, chosen once at load time per CPU
+// (default_flush_order in select.hpp, PMEM2_FLUSH_ORDER), indexed by the same enum:
+//   AfterBlock  every call AfterBlock: the reference's speed by construction. The
+//               default on every CPU not measured otherwise, and on the Intel Xeon of
+//               issue 16 (family 6 model 207), where an earlier EachLine loop ran
+//               TEMPORAL and WB calls of 1 KiB-256 MiB at 0.53-0.80 of the reference.
 //   EachLine    EachLine for calls whose destination is line aligned and at least
-//               kEachLineMin long, AfterBlock for the rest. The default on AMD.
-//               Measured on Zen 5 (2026-12-01, bench/datapath/RESULTS.md): EachLine
-//               is 1.1-1.3x faster than AfterBlock for aligned calls of 64 KiB-256
-//               MiB, but 0.80-0.93x of it for a 1 MiB memset at dest+7, a 4 KiB copy
-//               at dest+7/src+3 and a 4 KiB half-overlapping forward move; with a
-//               partial first and last line its speed also varies 2x between runs.
+//               kEachLineMin long, AfterBlock for the rest. The default on AMD and
+//               on Intel family 6 model 167 (bench/datapath/RESULTS.md):
+//                 Zen 5: 1.1-1.3x AfterBlock for aligned calls of 64 KiB-256 MiB;
+//                 Intel model 167: 1.03-1.07x for aligned copies of 64 KiB-16 MiB,
+//                 1.1-1.25x for overlapping moves of 64 KiB-16 MiB.
+//               Below 64 KiB EachLine loses on both (Zen 5: 0.80-0.93x for 4 KiB at
+//               dest+7; Intel model 167: 0.84-0.91x for aligned 4 KiB), hence the
+//               threshold; with a partial first and last line its speed also varies
+//               2x between runs on Zen 5, hence the alignment condition.
 enum class FlushOrder { EachLine = 0, AfterBlock = 1 };
 constexpr std::size_t kEachLineMin = 64 * 1024;
 constexpr std::size_t kFlushOrders = 2;

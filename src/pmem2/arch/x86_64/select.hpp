@@ -25,11 +25,23 @@ struct Choice {
 	FlushKind flush = FlushKind::Clflush;
 	bool wc_workaround = false;
 	std::size_t movnt_threshold = 256; // bytes
-	// The temporal + flush policy (memops.hpp, FlushOrder): EachLine (for aligned
-	// calls from 64 KiB) on AMD, where it was measured; AfterBlock, the reference's
-	// order, on every other vendor. PMEM2_FLUSH_ORDER=line / =block forces one.
+	// The temporal + flush policy (memops.hpp, FlushOrder): default_flush_order()
+	// unless PMEM2_FLUSH_ORDER=line / =block forces one.
 	FlushOrder flush_order = FlushOrder::AfterBlock;
 };
+
+// The temporal + flush policy a CPU gets by default: EachLine (for aligned calls
+// from kEachLineMin) only on the CPUs where it was measured faster than the
+// reference's order, AfterBlock (the reference's order, so its speed) on every
+// other one. bench/datapath/RESULTS.md holds the measurements:
+//   AMD and Hygon (Zen)            EachLine  Zen 5, family 26 model 2, 2026-12-01
+//   Intel family 6 model 167       EachLine  Xeon with AVX-512, AMX, MOVDIR64B as
+//                                            KVM presents it, 2026-12-01
+//   Intel family 6 model 207       AfterBlock  reported in issue 16 with an earlier
+//                                            EachLine loop: 0.63-0.71 of the
+//                                            reference from 64 KiB to 256 MiB
+//   anything else                  AfterBlock  not measured
+FlushOrder default_flush_order(const CpuFeatures &cpu) noexcept;
 
 // Looks a variable up: its value, or nullopt when unset.
 using EnvLookup = std::optional<std::string_view> (*)(const char *name);
