@@ -308,7 +308,8 @@ TEST_P(Variants, LongCopiesAndSets)
 	const std::vector<unsigned char> pristine = mem;
 	const Call calls[] = {{false, PMEM2_F_MEM_NOFLUSH}, {false, 0}, {false, PMEM2_F_MEM_TEMPORAL}, {true, 0}};
 	for (const Call &c : calls) {
-		for (std::size_t n : {kNoFlushLibcMin + 1, kNoFlushNtMin - 64, kNoFlushNtMin + 77}) {
+		for (std::size_t n : {kNoFlushLibcIntel.min, kNoFlushLibcIntel.max - 64, kNoFlushLibcMin + 1,
+				      kNoFlushNtMin - 64, kNoFlushNtMin + 77}) {
 			// 64-byte aligned dest for the shifts that are multiples of 64.
 			const std::size_t aligned = 1024 + ((0 - reinterpret_cast<std::uintptr_t>(mem.data() + 1024)) & (kLine - 1));
 			for (long shift : {long(big) + 5, 3L, -3L, long(big), 64L, -64L}) {

@@ -69,7 +69,7 @@ std::string check(const Subject &s, std::uintptr_t d, std::size_t n, unsigned fl
 	const bool nodrain = flags & PMEM2_F_MEM_NODRAIN;
 	const bool atomic8 = d % 8 == 0 && n % 8 == 0;
 	// Which strategy the flags allow; NT stores appear only where NT is allowed.
-	const Strategy st = s.byte ? byte_strategy(flags, n) : cache_line_strategy(flags, n, g_movnt_threshold);
+	const Strategy st = s.byte ? byte_strategy(flags, n, g_noflush_libc) : cache_line_strategy(flags, n, g_movnt_threshold, g_noflush_libc);
 	const bool nt_nofence = st == Strategy::NonTemporalNoFlush;
 	const bool nt_allowed = (st == Strategy::NonTemporal || nt_nofence) && !s.never_nt;
 
@@ -252,8 +252,8 @@ TEST(PersistenceChecker, LongNoFlushCopies)
 	for (const Subject &s : subjects()) {
 		for (unsigned flags : {unsigned(PMEM2_F_MEM_NOFLUSH), unsigned(PMEM2_F_MEM_NOFLUSH | PMEM2_F_MEM_NODRAIN), 0u}) {
 			// Every n stays within the buffers: at most kNoFlushNtMin + 77.
-			for (std::size_t n : {kNoFlushLibcMin, (kNoFlushLibcMin + kNoFlushNtMin) / 2 + 3, kNoFlushNtMin,
-				     kNoFlushNtMin + 77}) {
+			for (std::size_t n : {kNoFlushLibcIntel.min, kNoFlushLibcIntel.max - 64, kNoFlushLibcMin,
+				     (kNoFlushLibcMin + kNoFlushNtMin) / 2 + 3, kNoFlushNtMin, kNoFlushNtMin + 77}) {
 				for (std::size_t mis : {0, 3}) {
 					g_log.clear();
 					s.move(d + mis, src.data() + 1, n, flags);

@@ -203,6 +203,34 @@ TEST(Select, CacheLineStrategyPrecedence)
 	EXPECT_EQ(cache_line_strategy(0, 1, 0), Strategy::NonTemporal);
 }
 
+// The NOFLUSH lengths libc copies: [4 KiB, 16 KiB) by default (measured on AMD),
+// [256, 1 KiB) on Intel; our loop below, between and above them up to the NT range.
+TEST(Select, NoFlushLibcRangeFollowsTheVendor)
+{
+	EXPECT_EQ(decide_with(full_amd(), {}).noflush_libc.min, kNoFlushLibcDefault.min);
+	EXPECT_EQ(decide_with(full_intel(), {}).noflush_libc.min, kNoFlushLibcIntel.min);
+	EXPECT_EQ(decide_with(full_intel(), {}).noflush_libc.max, kNoFlushLibcIntel.max);
+	CpuFeatures other = full_intel();
+	other.genuine_intel = false;
+	EXPECT_EQ(decide_with(other, {}).noflush_libc.min, kNoFlushLibcDefault.min);
+
+	constexpr std::size_t t = 256;
+	constexpr NoFlushLibc intel = kNoFlushLibcIntel;
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, 255, t, intel), Strategy::TemporalNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, 256, t, intel), Strategy::LibcNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, 1023, t, intel), Strategy::LibcNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, 1024, t, intel), Strategy::TemporalNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, kNoFlushNtMin - 1, t, intel), Strategy::TemporalNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, kNoFlushNtMin, t, intel), Strategy::NonTemporalNoFlush);
+	// Flushing calls never go to libc, whatever the range.
+	EXPECT_EQ(cache_line_strategy(kFTemporal, 512, t, intel), Strategy::TemporalFlush);
+	EXPECT_EQ(byte_strategy(0, 512, intel), Strategy::LibcNoFlush);
+	EXPECT_EQ(byte_strategy(0, 4096, intel), Strategy::TemporalNoFlush);
+	// The load-time range is the load-time choice's.
+	EXPECT_EQ(g_noflush_libc.min, pmem2::arch::x86_64::load_time_choice().noflush_libc.min);
+	EXPECT_EQ(g_noflush_libc.max, pmem2::arch::x86_64::load_time_choice().noflush_libc.max);
+}
+
 TEST(Select, ByteStrategyIgnoresThresholdAndWc)
 {
 	EXPECT_EQ(byte_strategy(0, 100), Strategy::TemporalNoFlush);

@@ -83,6 +83,7 @@ Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 
 	// Our knob, read like the reference's: an exact value wins, others are ignored.
 	c.flush_order = default_flush_order(cpu);
+	c.noflush_libc = cpu.genuine_intel ? kNoFlushLibcIntel : kNoFlushLibcDefault;
 	if (is_set_to(env, "PMEM2_FLUSH_ORDER", "line"))
 		c.flush_order = FlushOrder::EachLine;
 	else if (is_set_to(env, "PMEM2_FLUSH_ORDER", "block"))
@@ -222,6 +223,7 @@ const Choice &load_time_choice() noexcept
 
 // Read once while the library loads (FACTS 4.1); constant afterwards.
 const std::size_t g_movnt_threshold = load_time_choice().movnt_threshold;
+const NoFlushLibc g_noflush_libc = load_time_choice().noflush_libc;
 
 } // namespace pmem2::arch::x86_64
 

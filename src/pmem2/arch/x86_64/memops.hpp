@@ -469,11 +469,11 @@ extern const std::size_t g_movnt_threshold __attribute__((visibility("hidden")))
 // How one call will store, decided from the flags, the length and the granularity.
 //   TemporalNoFlush     our loop, ordinary stores, no flush (short NOFLUSH copies)
 //   LibcNoFlush         libc memmove/memset when dest (and src) are 64-byte aligned,
-//                       else our temporal loop. glibc's aligned copies of 4-16 KiB
-//                       run at ~20-23 GB/s here, ~15-20 % above our loop; but for
-//                       misaligned operands it switches to REP MOVSB, which on this
-//                       AMD Zen 5 runs at ~10 GB/s for dest+7/src+3 (measured), while
-//                       our loop aligns the destination and runs at ~15-21 GB/s.
+//                       else our temporal loop, for the NOFLUSH lengths of the CPU's
+//                       NoFlushLibc range (below). For misaligned operands glibc
+//                       switches to REP MOVSB, which on AMD Zen 5 runs at ~10 GB/s for
+//                       dest+7/src+3 (measured), while our loop aligns the destination
+//                       and runs at ~15-21 GB/s.
 //   NonTemporalNoFlush  NT stores and a closing SFENCE, no flush (NOFLUSH from
 //                       kNoFlushNtMin)
 //   TemporalFlush       ordinary stores, each line flushed
@@ -492,27 +492,47 @@ extern const std::size_t g_movnt_threshold __attribute__((visibility("hidden")))
 // That SFENCE orders, it is not the drain NOFLUSH omits (it is issued even with
 // NODRAIN). The cost is that the destination is not left in the cache, which only
 // matters to a caller that re-reads it at once.
-// NOFLUSH (and the BYTE default) thus deviate from the reference's "always temporal"
-// only from kNoFlushLibcMin on; the NOFLUSH contract (no flush, no drain) is kept.
+// NOFLUSH (and the BYTE default) thus deviate from the reference's "always temporal
+// loop" only in the libc range and from kNoFlushNtMin on; the NOFLUSH contract (no
+// flush, no drain) is kept.
 enum class Strategy { TemporalNoFlush, LibcNoFlush, NonTemporalNoFlush, TemporalFlush, NonTemporal };
 
 constexpr std::size_t kNoFlushLibcMin = 4096;
 constexpr std::size_t kNoFlushNtMin = 16 * 1024;
 
-constexpr Strategy no_flush_strategy(std::size_t n) noexcept
+// The NOFLUSH lengths [min, max) that go to libc when aligned (LibcNoFlush), chosen
+// once at load time per CPU vendor (select.hpp), measured with the referee, whose
+// NOFLUSH rows stream through a 1 GiB mapping (destinations not in the cache):
+//   AMD Zen 5 (and every vendor not measured): [4 KiB, 16 KiB). glibc's aligned
+//       copies of 4-16 KiB run at ~20-23 GB/s, ~15-20 % above our loop.
+//   Intel (family 6 model 167): [256, 1 KiB). glibc is 1.06-1.19x our loop for
+//       copies of 256-768 bytes and 1.2x for a 256-byte set, but 0.87-0.92x of it
+//       for copies of 1-4 KiB and 0.93x for a 4 KiB set (8 KiB: equal).
+struct NoFlushLibc {
+	std::size_t min;
+	std::size_t max;
+};
+constexpr NoFlushLibc kNoFlushLibcDefault{kNoFlushLibcMin, kNoFlushNtMin};
+constexpr NoFlushLibc kNoFlushLibcIntel{256, 1024};
+
+// The load-time range (data_path_x86_64.cpp), constant afterwards.
+extern const NoFlushLibc g_noflush_libc __attribute__((visibility("hidden")));
+
+constexpr Strategy no_flush_strategy(std::size_t n, NoFlushLibc libc) noexcept
 {
 	if (n >= kNoFlushNtMin)
 		return Strategy::NonTemporalNoFlush;
-	if (n < kNoFlushLibcMin)
-		return Strategy::TemporalNoFlush;
-	return Strategy::LibcNoFlush;
+	if (n >= libc.min && n < libc.max)
+		return Strategy::LibcNoFlush;
+	return Strategy::TemporalNoFlush;
 }
 
 // CACHE_LINE / PAGE (FACTS 4.9): the first match wins.
-constexpr Strategy cache_line_strategy(unsigned flags, std::size_t n, std::size_t threshold) noexcept
+constexpr Strategy cache_line_strategy(unsigned flags, std::size_t n, std::size_t threshold,
+				       NoFlushLibc libc = kNoFlushLibcDefault) noexcept
 {
 	if (flags & kFNoFlush)
-		return no_flush_strategy(n);
+		return no_flush_strategy(n, libc);
 	if (flags & (kFWc | kFNonTemporal))
 		return Strategy::NonTemporal;
 	if (flags & (kFWb | kFTemporal))
@@ -524,11 +544,11 @@ constexpr Strategy cache_line_strategy(unsigned flags, std::size_t n, std::size_
 
 // BYTE (FACTS 4.10): only NONTEMPORAL (not WC) and not NOFLUSH selects NT; nothing
 // flushes, so every other case is the no-flush copy.
-constexpr Strategy byte_strategy(unsigned flags, std::size_t n) noexcept
+constexpr Strategy byte_strategy(unsigned flags, std::size_t n, NoFlushLibc libc = kNoFlushLibcDefault) noexcept
 {
 	if (!(flags & kFNoFlush) && (flags & kFNonTemporal))
 		return Strategy::NonTemporal;
-	return no_flush_strategy(n);
+	return no_flush_strategy(n, libc);
 }
 
 // The fence rule of every wrapper (FACTS 4.8): SFENCE unless NODRAIN or NOFLUSH.
@@ -557,9 +577,9 @@ template <class V, class F, bool Wc, bool Byte, FlushOrder Order = FlushOrder::E
 	static PMEM2_ALWAYS_INLINE Strategy strategy(unsigned flags, std::size_t n) noexcept
 	{
 		if constexpr (Byte)
-			return byte_strategy(flags, n);
+			return byte_strategy(flags, n, g_noflush_libc);
 		else
-			return cache_line_strategy(flags, n, g_movnt_threshold);
+			return cache_line_strategy(flags, n, g_movnt_threshold, g_noflush_libc);
 	}
 
 	static void *memmove(void *dest, const void *src, std::size_t n, unsigned flags) noexcept

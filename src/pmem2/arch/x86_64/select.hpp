@@ -28,6 +28,9 @@ struct Choice {
 	// The temporal + flush policy (memops.hpp, FlushOrder): default_flush_order()
 	// unless PMEM2_FLUSH_ORDER=line / =block forces one.
 	FlushOrder flush_order = FlushOrder::AfterBlock;
+	// The NOFLUSH lengths libc copies (memops.hpp, NoFlushLibc): Intel's range on
+	// GenuineIntel, the default (measured on AMD) elsewhere.
+	NoFlushLibc noflush_libc = kNoFlushLibcDefault;
 };
 
 // The temporal + flush policy a CPU gets by default: EachLine (for aligned calls
