@@ -124,8 +124,8 @@ constexpr std::size_t kWcFenceLines = 12;
 //               kEachLineMin long, AfterBlock for the rest. The default on AMD and
 //               on Intel family 6 model 167 (bench/datapath/RESULTS.md):
 //                 Zen 5: 1.1-1.3x AfterBlock for aligned calls of 64 KiB-256 MiB;
-//                 Intel model 167: 1.03-1.07x for aligned copies of 64 KiB-16 MiB,
-//                 1.1-1.25x for overlapping moves of 64 KiB-16 MiB.
+//                 Intel model 167: 1.04-1.08x for aligned copies of 64 KiB-16 MiB,
+//                 1.01-1.04x for sets, 1.13-1.30x for overlapping moves.
 //               Below 64 KiB EachLine loses on both (Zen 5: 0.80-0.93x for 4 KiB at
 //               dest+7; Intel model 167: 0.84-0.91x for aligned 4 KiB), hence the
 //               threshold; with a partial first and last line its speed also varies
