@@ -505,9 +505,10 @@ constexpr std::size_t kNoFlushNtMin = 16 * 1024;
 // NOFLUSH rows stream through a 1 GiB mapping (destinations not in the cache):
 //   AMD Zen 5 (and every vendor not measured): [4 KiB, 16 KiB). glibc's aligned
 //       copies of 4-16 KiB run at ~20-23 GB/s, ~15-20 % above our loop.
-//   Intel (family 6 model 167): [256, 1 KiB). glibc is 1.06-1.19x our loop for
-//       copies of 256-768 bytes and 1.2x for a 256-byte set, but 0.87-0.92x of it
-//       for copies of 1-4 KiB and 0.93x for a 4 KiB set (8 KiB: equal).
+//   GenuineIntel: [256, 1 KiB). Measured on family 6 model 167 only (no other Intel
+//       model has run it): glibc is 1.06-1.19x our loop for copies of 256-768 bytes
+//       and 1.2x for a 256-byte set, but 0.87-0.92x of it for copies of 1-4 KiB and
+//       0.93x for a 4 KiB set (8 KiB: about equal).
 struct NoFlushLibc {
 	std::size_t min;
 	std::size_t max;
