@@ -15,7 +15,7 @@ ref_libdir=${PMEM2_DROPIN_REF_LIBDIR:-${PMEM2_REF_LIBDIR:-}}
 ref_only=${PMEM2_DROPIN_REF_ONLY:-0}
 cc=$1 exdir=$2 out=$3 compat=$4 ourinc=$5 ourlib=$6 refinc=$7
 shift 7
-if [[ ! -d $exdir || ! -f $refinc/libpmem2.h ]] || ! ldconfig -p | grep -q 'libpmem2.so.1 '; then
+if [[ ! -d $exdir || ! -f $refinc/libpmem2.h ]] || ! ldconfig -p | grep 'libpmem2.so.1 ' >/dev/null; then
 	echo "FAIL: the reference PMDK libpmem2 is not installed (need $exdir, $refinc/libpmem2.h and libpmem2.so.1)."
 	echo "      Install it with: apt-get install libpmem2-dev"
 	exit 1

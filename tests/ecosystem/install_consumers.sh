@@ -32,7 +32,7 @@ check_run() { # name binary expect-library
 	echo "ok: $1: $out"
 }
 no_shared_pmem2() { # binary
-	! readelf -d "$1" | grep -q 'NEEDED.*libpmem2'
+	! readelf -d "$1" | grep 'NEEDED.*libpmem2' >/dev/null
 }
 
 # 1. pkg-config, dynamic
@@ -110,7 +110,7 @@ C
 		env -u LD_LIBRARY_PATH "$w/set-dynamic" && echo "ok: libpmemset via pkg-config dynamic" ||
 		{ echo "FAIL: libpmemset via pkg-config dynamic"; status=1; }
 	PKG_CONFIG_PATH=$sprefix/${pc#"$prefix"/} sh -c 'cc -o "$1/set-static" "$1/set.c" $(pkg-config --static --cflags --libs libpmemset)' _ "$w" &&
-		no_shared_pmem2 "$w/set-static" && ! readelf -d "$w/set-static" | grep -q 'NEEDED.*libpmemset' &&
+		no_shared_pmem2 "$w/set-static" && ! readelf -d "$w/set-static" | grep 'NEEDED.*libpmemset' >/dev/null &&
 		"$w/set-static" && echo "ok: libpmemset via pkg-config --static" ||
 		{ echo "FAIL: libpmemset via pkg-config --static"; status=1; }
 	extra=$(nm -g --defined-only "$sprefix"/${libdir#"$prefix"/}/libpmemset.a | awk 'NF==3 && $3 !~ /^pmemset_/ && !($2 == "u" && $3 ~ /^_ZZNSt|^_ZNSt|^_ZGVZNSt/)' | head -5)
@@ -130,7 +130,7 @@ CM
 	if cmake -S "$w/cmset" -B "$w/cmset/build" -DCMAKE_PREFIX_PATH="$prefix" >"$w/cmset.log" 2>&1 &&
 		cmake --build "$w/cmset/build" >>"$w/cmset.log" 2>&1 &&
 		env -u LD_LIBRARY_PATH "$w/cmset/build/set-cm" && "$w/cmset/build/set-cm-static" &&
-		! readelf -d "$w/cmset/build/set-cm-static" | grep -q 'NEEDED.*libpmem'; then
+		! readelf -d "$w/cmset/build/set-cm-static" | grep 'NEEDED.*libpmem' >/dev/null; then
 		echo "ok: libpmemset via CMake pmem2::pmemset and pmem2::pmemset_static"
 	else
 		echo "FAIL: libpmemset via CMake"; tail -20 "$w/cmset.log"; status=1

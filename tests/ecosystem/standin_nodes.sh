@@ -33,7 +33,7 @@ for node in LIBPMEM2_1.0 LIBPMEM2_2.0; do
 	ln -sf libpmem2.so.1 "$d/libpmem2.so"
 	cc -o "$d/consumer" "$consumer" -I"$inc" -L"$d" -lpmem2 -ldl
 	# The program asks for exactly this node.
-	objdump -T "$d/consumer" | grep -q "$node.*pmem2_map_new" ||
+	objdump -T "$d/consumer" | grep "$node.*pmem2_map_new" >/dev/null ||
 		{ echo "FAIL: consumer linked against the $node stand-in does not reference pmem2_map_new@$node"; status=1; continue; }
 	if ! LD_LIBRARY_PATH=$ourdir LD_DEBUG=bindings LD_DEBUG_OUTPUT=$d/bind \
 		"$d/consumer" "$w" >"$d/out" 2>"$d/err"; then
@@ -51,7 +51,7 @@ done
 # Control: the reference (PMDK 1.12, node LIBPMEM2_1.0 only) runs the 1.x program
 # and refuses the 2.x one, so the stand-ins really model the two generations.
 ref=/usr/lib/x86_64-linux-gnu/libpmem2.so.1
-if [[ -f $ref ]] && ! nm -D --with-symbol-versions "$ref" | grep -q LIBPMEM2_2.0; then
+if [[ -f $ref ]] && ! nm -D --with-symbol-versions "$ref" | grep LIBPMEM2_2.0 >/dev/null; then
 	env -u LD_LIBRARY_PATH "$w/LIBPMEM2_1.0/consumer" "$w" >/dev/null ||
 		{ echo "FAIL: control: 1.x-linked consumer does not run on the reference"; status=1; }
 	if env -u LD_LIBRARY_PATH "$w/LIBPMEM2_2.0/consumer" "$w" >/dev/null 2>"$w/ref2.err"; then
