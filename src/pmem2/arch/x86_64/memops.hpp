@@ -42,15 +42,13 @@ template <std::size_t N, class Fn> PMEM2_ALWAYS_INLINE void unroll(Fn &&fn) noex
 // One flush instruction for the line holding `p`. Inline asm instead of intrinsics so
 // that no -mclwb/-mclflushopt flag is needed and every ISA file can inline them. The
 // "memory" clobber keeps the compiler from sinking earlier stores below the flush.
-// The line is an "m" operand, so a flush of base+displacement needs no register
-// of its own for the address (see block() for why that matters).
 
 struct FlushClwb {
 	static constexpr bool kFlushes = true;
 	static constexpr const char *kName = "clwb";
 	static PMEM2_ALWAYS_INLINE void line(const void *p) noexcept
 	{
-		__asm__ volatile("clwb %0" : : "m"(*static_cast<const char *>(p)) : "memory");
+		__asm__ volatile("clwb (%0)" : : "r"(p) : "memory");
 	}
 };
 
@@ -59,7 +57,7 @@ struct FlushClflushopt {
 	static constexpr const char *kName = "clflushopt";
 	static PMEM2_ALWAYS_INLINE void line(const void *p) noexcept
 	{
-		__asm__ volatile("clflushopt %0" : : "m"(*static_cast<const char *>(p)) : "memory");
+		__asm__ volatile("clflushopt (%0)" : : "r"(p) : "memory");
 	}
 };
 
@@ -68,7 +66,7 @@ struct FlushClflush {
 	static constexpr const char *kName = "clflush";
 	static PMEM2_ALWAYS_INLINE void line(const void *p) noexcept
 	{
-		__asm__ volatile("clflush %0" : : "m"(*static_cast<const char *>(p)) : "memory");
+		__asm__ volatile("clflush (%0)" : : "r"(p) : "memory");
 	}
 };
 
@@ -313,17 +311,8 @@ template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine
 				V::stream_line(d + off + i * kLine, l[i]);
 			});
 		} else if constexpr (kFlushAfterBlock) {
-			char *const base = d + off;
-			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { V::store_line(base + k * kLine, l[k]); });
-			// The flushes address the lines from a copy of the base the compiler
-			// cannot see through. Without it GCC kept the address of every line
-			// stored above live until its flush and, short of general registers with
-			// 32 lines in flight, parked them in XMM registers: a LEA and two VMOVQs
-			// per line, measured 3-5 % of a 1 KiB TEMPORAL move on Intel. With it,
-			// each store and each flush is one base+displacement instruction.
-			const char *flush_base = base;
-			__asm__("" : "+r"(flush_base));
-			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { F::line(flush_base + k * kLine); });
+			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { V::store_line(d + off + k * kLine, l[k]); });
+			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { F::line(d + off + k * kLine); });
 		} else {
 			// Each line's write-back right behind its store. Measured on Zen 5
 			// against storing the whole block first and then flushing it: the
