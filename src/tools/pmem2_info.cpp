@@ -110,6 +110,7 @@ struct Report {
 	std::vector<Region> regions;
 	std::string flush, copy, fence;
 	std::string flush_order; // "line", "block" or empty (no choice on this CPU)
+	std::size_t prefetch_ahead = 0; // how far temporal copies prefetch their destination; 0: not
 	const char *flush_note = nullptr; // why CACHE_LINE persistence may not hold
 	std::size_t line_size = 0;
 	Probe<int> numa;
@@ -214,6 +215,7 @@ int inspect(Report &r)
 	r.flush = dp.flush_name;
 	r.copy = dp.copy_name;
 	r.flush_order = dp.temporal_flush_order ? dp.temporal_flush_order : "";
+	r.prefetch_ahead = dp.temporal_prefetch_ahead;
 	r.fence = dp.fence_name;
 	r.flush_note = dp.persistence_note;
 	r.line_size = dp.cache_line_size;
@@ -301,10 +303,12 @@ void print_json(const Report &r, int status)
 	for (size_t i = 0; i < r.regions.size(); i++)
 		std::printf("%s{\"name\": %s, \"persistence_domain\": %s}", i ? ", " : "",
 			    json_str(r.regions[i].name).c_str(), json_str(r.regions[i].persistence_domain).c_str());
-	std::printf("],\n  \"cpu\": {\"flush\": %s, \"copy\": %s, \"temporal_flush_order\": %s, \"fence\": %s, "
+	std::printf("],\n  \"cpu\": {\"flush\": %s, \"copy\": %s, \"temporal_flush_order\": %s, "
+		    "\"temporal_prefetch_ahead\": %zu, \"fence\": %s, "
 		    "\"line_size\": %zu, \"note\": %s},\n",
 		    json_str(r.flush).c_str(), json_str(r.copy).c_str(),
-		    r.flush_order.empty() ? "null" : json_str(r.flush_order).c_str(), json_str(r.fence).c_str(),
+		    r.flush_order.empty() ? "null" : json_str(r.flush_order).c_str(), r.prefetch_ahead,
+		    json_str(r.fence).c_str(),
 		    r.line_size, r.flush_note ? json_str(r.flush_note).c_str() : "null");
 	std::printf("  \"numa_node\": %s,\n  \"device_id\": %s,\n  \"unsafe_shutdown_count\": %s,\n",
 		    json_probe(r.numa).c_str(), json_probe(r.device_id).c_str(),
@@ -364,6 +368,8 @@ void print_text(const Report &r, int status)
 	if (!r.flush_order.empty())
 		std::printf("  temporal copies    %s\n", r.flush_order == "line" ? "each line flushed behind its store (aligned, from 64 KiB)"
 									  : "a register block stored, then flushed");
+	if (r.prefetch_ahead != 0)
+		std::printf("  temporal prefetch  PREFETCHW of the destination %zu bytes ahead\n", r.prefetch_ahead);
 	std::printf("  NUMA node          %s\n", text_probe(r.numa, +[](const int &v) { return std::to_string(v); }).c_str());
 	std::printf("  device id          %s\n", text_probe(r.device_id, +[](const std::string &v) { return v; }).c_str());
 	std::printf("  unsafe shutdowns   %s\n",

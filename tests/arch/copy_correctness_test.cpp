@@ -70,9 +70,16 @@ std::vector<Variant> all_variants()
 		for (FlushOrder order : {FlushOrder::EachLine, FlushOrder::AfterBlock}) {
 			if (order == FlushOrder::AfterBlock && !has_order)
 				continue;
+			for (bool pf : {false, true}) {
+			if (pf && !has_order)
+				continue;
 			for (FlushKind f : {FlushKind::Clwb, FlushKind::Clflushopt, FlushKind::Clflush}) {
+				// The prefetch is independent of the flush instruction: CLWB only.
+				if (pf && f != FlushKind::Clwb)
+					continue;
 				for (bool wc : {false, true}) {
 					Choice c;
+					c.prefetchw = pf;
 					c.copy = kinds[i];
 					c.movdir64b_base = (i == 3) ? CopyKind::Avx2 : CopyKind::Avx512f;
 					c.flush = f;
@@ -85,8 +92,10 @@ std::vector<Variant> all_variants()
 							f == FlushKind::Clflushopt ? "clflushopt" : "clflush");
 					name += wc ? "_wc" : "";
 					name += has_order ? (order == FlushOrder::EachLine ? "_line" : "_block") : "";
+					name += pf ? "_prefetchw" : "";
 					v.push_back({name, c});
 				}
+			}
 			}
 		}
 	}
@@ -208,15 +217,21 @@ protected:
 		const std::size_t wc = v.choice.wc_workaround ? 1 : 0;
 		const std::size_t order = static_cast<std::size_t>(v.choice.flush_order);
 		const std::size_t flush = static_cast<std::size_t>(v.choice.flush);
-		ASSERT_EQ(dp_.cache_line.memmove, iv.cache_line[order][flush][wc].memmove);
-		ASSERT_EQ(dp_.cache_line.memset, iv.cache_line[order][flush][wc].memset);
+		const std::size_t pf = v.choice.prefetchw ? 1 : 0;
+		ASSERT_EQ(dp_.cache_line.memmove, iv.cache_line[order][pf][flush][wc].memmove);
+		ASSERT_EQ(dp_.cache_line.memset, iv.cache_line[order][pf][flush][wc].memset);
 		if (v.choice.copy != CopyKind::Generic && v.choice.copy != CopyKind::Libc) {
-			// The two orders are different functions, and the data path says which.
-			ASSERT_NE(dp_.cache_line.memmove, iv.cache_line[1 - order][flush][wc].memmove);
+			// The two orders and the two prefetch settings are different functions,
+			// and the data path says which.
+			ASSERT_NE(dp_.cache_line.memmove, iv.cache_line[1 - order][pf][flush][wc].memmove);
+			ASSERT_NE(dp_.cache_line.memmove, iv.cache_line[order][1 - pf][flush][wc].memmove);
+			ASSERT_NE(dp_.cache_line.memset, iv.cache_line[order][1 - pf][flush][wc].memset);
 			ASSERT_STREQ(dp_.temporal_flush_order,
 				     v.choice.flush_order == FlushOrder::EachLine ? "line" : "block");
+			ASSERT_EQ(dp_.temporal_prefetch_ahead, v.choice.prefetchw ? kPrefetchAhead : 0u);
 		} else {
 			ASSERT_EQ(dp_.temporal_flush_order, nullptr);
+			ASSERT_EQ(dp_.temporal_prefetch_ahead, 0u);
 		}
 		ASSERT_EQ(dp_.byte.memset, iv.byte[wc].memset);
 		ASSERT_STREQ(dp_.copy_name, iv.name);
@@ -224,7 +239,7 @@ protected:
 			     &avx2_movdir64b_variants(), &avx512f_movdir64b_variants(), &generic_variants(),
 			     &libc_variants()}) {
 			if (other != &iv) {
-				ASSERT_NE(dp_.cache_line.memmove, other->cache_line[0][0][0].memmove) << other->name;
+				ASSERT_NE(dp_.cache_line.memmove, other->cache_line[0][0][0][0].memmove) << other->name;
 			}
 		}
 	}

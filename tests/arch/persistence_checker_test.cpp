@@ -36,13 +36,15 @@ struct Subject {
 	bool byte;         // BYTE granularity: nothing is flushed
 	bool never_nt;     // the generic copier
 	std::size_t width; // register width of the recording policy
+	bool prefetchw = false; // temporal + flush loops prefetch their destination
 };
 
-template <std::size_t W, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine, std::size_t Regs = 16>
+template <std::size_t W, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine, std::size_t Regs = 16,
+	  bool PrefetchW = false>
 Subject simd(const char *name)
 {
-	using Ops = MemOps<RecVec<W, Regs>, RecFlush, Wc, Byte, Order>;
-	return {name, Ops::memmove, Ops::memset, Byte, false, W};
+	using Ops = MemOps<RecVec<W, Regs>, RecFlush, Wc, Byte, Order, PrefetchW>;
+	return {name, Ops::memmove, Ops::memset, Byte, false, W, PrefetchW};
 }
 
 std::vector<Subject> subjects()
@@ -58,6 +60,12 @@ std::vector<Subject> subjects()
 		simd<32, false, false, FlushOrder::AfterBlock>("w32_cache_line_after_block"),
 		simd<64, false, false, FlushOrder::AfterBlock, 32>("w64_regs32_cache_line_after_block"),
 		simd<64, false, false, FlushOrder::EachLine, 32>("w64_regs32_cache_line"),
+		// With the destination prefetch (kPrefetchAhead), both orders.
+		simd<64, false, false, FlushOrder::EachLine, 32, true>("w64_regs32_cache_line_prefetchw"),
+		simd<64, false, false, FlushOrder::AfterBlock, 32, true>("w64_regs32_cache_line_after_block_prefetchw"),
+		simd<32, false, false, FlushOrder::AfterBlock, 16, true>("w32_cache_line_after_block_prefetchw"),
+		simd<16, true, false, FlushOrder::AfterBlock, 16, true>("w16_wc_cache_line_after_block_prefetchw"),
+		simd<64, false, true, FlushOrder::EachLine, 32, true>("w64_byte_prefetchw"),
 		{"generic_cache_line", Gen::memmove, Gen::memset, false, true, 8},
 		{"generic_byte", GenByte::memmove, GenByte::memset, true, true, 8}};
 }
@@ -118,6 +126,16 @@ std::string check(const Subject &s, std::uintptr_t d, std::size_t n, unsigned fl
 			break;
 		case Ev::Fence:
 			last_fence = i + 1;
+			break;
+		case Ev::Prefetch:
+			// Only the temporal + flush loop prefetches, only when asked to, and
+			// only whole lines of the destination (nothing the call does not store).
+			if (!s.prefetchw || st != Strategy::TemporalFlush)
+				return "prefetch outside a prefetching temporal + flush call";
+			if (e.addr % kLine != 0)
+				return "prefetch address not line aligned";
+			if (e.addr < d || e.addr + kLine > d + n)
+				return "prefetch of a line outside the range at +" + std::to_string(e.addr - d);
 			break;
 		}
 	}
@@ -199,7 +217,9 @@ TEST(PersistenceChecker, OverlappingMovesToo)
 		for (unsigned flags : {0u, unsigned(PMEM2_F_MEM_NONTEMPORAL), unsigned(PMEM2_F_MEM_TEMPORAL),
 			     unsigned(PMEM2_F_MEM_NODRAIN)}) {
 			for (long shift : {-100L, -5L, 5L, 100L}) {
-				for (std::size_t n : {std::size_t(70), std::size_t(300), std::size_t(1500), std::size_t(5000)}) {
+				// kPrefetchMin + 1500: long enough for the destination prefetch.
+				for (std::size_t n : {std::size_t(70), std::size_t(300), std::size_t(1500), std::size_t(5000),
+					     kPrefetchMin + 1500}) {
 					char *d = base + 1024 + 3;
 					g_log.clear();
 					s.move(d, d + shift, n, flags);
@@ -366,6 +386,62 @@ TEST(PersistenceChecker, TemporalFlushOrdersAreTheDeclaredOnes)
 			EXPECT_EQ(*std::max_element(runs.begin(), runs.end()), 32u) << op;
 		}
 	}
+}
+
+// The destination prefetch (kPrefetchAhead) changes nothing but adds prefetches:
+// without them the log is that of the same loop without the prefetch; each one
+// follows a line's store and names the line kPrefetchAhead beyond it in the
+// direction of the copy; and there are some from kPrefetchMin on, none below (the
+// checker above proves that none leaves the destination).
+template <FlushOrder Order> void check_prefetch_shape()
+{
+	std::vector<unsigned char> buf(2 * (kEachLineMin + 8192) + 8192);
+	char *base = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(buf.data()) + 4095) & ~std::uintptr_t(4095));
+	char *d = base + 2048;
+	using Plain = MemOps<RecVec<64, 32>, RecFlush, false, false, Order, false>;
+	using Ahead = MemOps<RecVec<64, 32>, RecFlush, false, false, Order, true>;
+	for (int op = 0; op < 3; ++op) {
+		for (std::size_t n : {std::size_t(16 * kLine), std::size_t(70 * kLine), kPrefetchMin - kLine, kPrefetchMin,
+			     kEachLineMin + 3 * kLine}) {
+			const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(d), hi = lo + n;
+			const std::vector<Event> plain = temporal_call<Plain>(op, d, n, lo, hi);
+			const std::vector<Event> ahead = temporal_call<Ahead>(op, d, n, lo, hi);
+			std::vector<Event> without;
+			std::size_t prefetches = 0;
+			for (std::size_t i = 0; i < ahead.size(); ++i) {
+				const Event &e = ahead[i];
+				if (e.kind != Ev::Prefetch) {
+					without.push_back(e);
+					continue;
+				}
+				++prefetches;
+				std::size_t j = i;
+				while (j > 0 && ahead[j - 1].kind != Ev::Store)
+					--j;
+				ASSERT_GT(j, 0u) << "prefetch before any store, op " << op << " n " << n;
+				const std::uintptr_t stored = ahead[j - 1].addr;
+				const std::uintptr_t want = op == 1 ? stored - kPrefetchAhead : stored + kPrefetchAhead;
+				ASSERT_EQ(e.addr, want) << "op " << op << " n " << n << " event " << i;
+			}
+			ASSERT_EQ(without.size(), plain.size()) << "op " << op << " n " << n;
+			for (std::size_t i = 0; i < plain.size(); ++i) {
+				ASSERT_EQ(static_cast<int>(without[i].kind), static_cast<int>(plain[i].kind)) << i;
+				ASSERT_EQ(without[i].addr, plain[i].addr) << i;
+			}
+			// Below kPrefetchMin nothing is prefetched; from it on, at least the
+			// first 32-line block's targets fit in the body.
+			if (n < kPrefetchMin)
+				EXPECT_EQ(prefetches, 0u) << "op " << op << " n " << n;
+			else
+				EXPECT_GE(prefetches, 32u) << "op " << op << " n " << n;
+		}
+	}
+}
+
+TEST(PersistenceChecker, DestinationPrefetchOnlyAddsPrefetchesAheadOfTheStores)
+{
+	check_prefetch_shape<FlushOrder::AfterBlock>();
+	check_prefetch_shape<FlushOrder::EachLine>();
 }
 
 // A checker that cannot fail proves nothing: a loop without the flush, and one that

@@ -31,6 +31,7 @@ CpuFeatures full_amd()
 	CpuFeatures f;
 	f.clflush = f.clflushopt = f.clwb = true;
 	f.avx = f.avx2 = f.avx512f = true;
+	f.prefetchw = true;
 	f.amd_family = true;
 	return f;
 }
@@ -184,6 +185,47 @@ TEST(Select, TemporalFlushOrderFollowsTheCpuAndTheKnob)
 	EXPECT_STREQ(b.temporal_flush_order, "block");
 	// PMEM_NO_MOVNT's generic copier has no choice to report.
 	EXPECT_EQ(build(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}})).temporal_flush_order, nullptr);
+}
+
+// Issue 16: the destination prefetch only where it was measured faster (Intel
+// family 6 model 167); PMEM2_PREFETCHW=1/0 forces it, but never onto a CPU without
+// PREFETCHW.
+TEST(Select, DestinationPrefetchFollowsTheCpuAndTheKnob)
+{
+	EXPECT_TRUE(decide_with(full_intel(167), {}).prefetchw);
+	EXPECT_FALSE(decide_with(full_intel(207), {}).prefetchw);
+	EXPECT_FALSE(decide_with(full_amd(), {}).prefetchw);
+	CpuFeatures other_family = full_intel(167);
+	other_family.family = 15;
+	EXPECT_FALSE(decide_with(other_family, {}).prefetchw);
+	CpuFeatures no_prefetchw = full_intel(167);
+	no_prefetchw.prefetchw = false;
+	EXPECT_FALSE(decide_with(no_prefetchw, {}).prefetchw);
+	EXPECT_FALSE(decide_with(no_prefetchw, {{"PMEM2_PREFETCHW", "1"}}).prefetchw);
+
+	EXPECT_FALSE(decide_with(full_intel(167), {{"PMEM2_PREFETCHW", "0"}}).prefetchw);
+	EXPECT_TRUE(decide_with(full_amd(), {{"PMEM2_PREFETCHW", "1"}}).prefetchw);
+	EXPECT_TRUE(decide_with(full_intel(167), {{"PMEM2_PREFETCHW", "no"}}).prefetchw); // not a value: ignored
+	EXPECT_FALSE(decide_with(full_amd(), {{"PMEM2_PREFETCHW", "yes"}}).prefetchw);
+
+	// A Choice with the prefetch is not runnable without the instruction.
+	Choice c = decide_with(full_amd(), {{"PMEM2_PREFETCHW", "1"}});
+	EXPECT_TRUE(runnable(c, full_amd()));
+	EXPECT_FALSE(runnable(c, no_prefetchw));
+
+	// It reaches the table for both orders, and the data path reports the distance.
+	for (const char *order : {"line", "block"}) {
+		const pmem2::arch::DataPath on = build(decide_with(full_amd(), {{"PMEM2_PREFETCHW", "1"}, {"PMEM2_FLUSH_ORDER", order}}));
+		const pmem2::arch::DataPath off = build(decide_with(full_amd(), {{"PMEM2_FLUSH_ORDER", order}}));
+		EXPECT_NE(on.cache_line.memmove, off.cache_line.memmove) << order;
+		EXPECT_NE(on.cache_line.memset, off.cache_line.memset) << order;
+		EXPECT_EQ(on.byte.memmove, off.byte.memmove) << order;
+		EXPECT_EQ(on.temporal_prefetch_ahead, kPrefetchAhead) << order;
+		EXPECT_EQ(off.temporal_prefetch_ahead, 0u) << order;
+	}
+	// The generic copier has no such loop, whatever the knob says.
+	EXPECT_EQ(build(decide_with(full_amd(), {{"PMEM_NO_MOVNT", "1"}, {"PMEM2_PREFETCHW", "1"}})).temporal_prefetch_ahead,
+		  0u);
 }
 
 TEST(Select, CacheLineStrategyPrecedence)

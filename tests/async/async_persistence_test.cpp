@@ -107,6 +107,10 @@ std::string check(std::uintptr_t d, std::size_t n, bool byte)
 		case Ev::Fence:
 			last_fence = i + 1;
 			break;
+		case Ev::Prefetch: // changes nothing; it must stay on the destination's lines
+			if (e.addr < d || e.addr + e.len > d + n)
+				return "prefetch outside the range at +" + std::to_string(e.addr - d);
+			break;
 		}
 	}
 	for (std::size_t k = 0; k < n; ++k)

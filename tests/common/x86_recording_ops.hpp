@@ -16,7 +16,7 @@ namespace pmem2::test::x86_recording {
 
 using namespace pmem2::arch::x86_64;
 
-enum class Ev { Store, Stream, Flush, Fence };
+enum class Ev { Store, Stream, Flush, Fence, Prefetch };
 struct Event {
 	Ev kind;
 	std::uintptr_t addr;
@@ -61,6 +61,8 @@ template <std::size_t W, std::size_t Regs = 16> struct RecVec : VectorBase<RecVe
 		return r;
 	}
 	static void sfence() { record(Ev::Fence, nullptr, 0); }
+	// Logged only: a prefetch changes no byte, so the log is all a checker needs.
+	static void prefetch_for_write(const void *p) { record(Ev::Prefetch, p, kLine); }
 	template <std::size_t K> static void put(char *d, const Chunk<K> &c)
 	{
 		std::memcpy(d, &c, K);

@@ -83,10 +83,20 @@ for where, want_fs in (("/dev/shm", "tmpfs"), ("/tmp", "ext2/ext3")):
             rc, out = run(["--json", f.name], {"PMEM2_FLUSH_ORDER": value})
             got = json.loads(out)["cpu"]["temporal_flush_order"]
             check(rc == 0 and got == value, f"{where}: PMEM2_FLUSH_ORDER={value} gave {got}")
-        rc, out = run(["--json", f.name], {"PMEM_NO_MOVNT": "1"})
+        # The destination prefetch: off with PMEM2_PREFETCHW=0; with =1, 512 bytes
+        # ahead exactly when the CPU has PREFETCHW (/proc/cpuinfo: 3dnowprefetch).
+        check(j["cpu"]["temporal_prefetch_ahead"] in (0, 512),
+              f"{where}: temporal_prefetch_ahead {j['cpu']['temporal_prefetch_ahead']}")
+        with open("/proc/cpuinfo") as ci:
+            has_prefetchw = "3dnowprefetch" in ci.read().split()
+        for value, want in (("0", 0), ("1", 512 if has_prefetchw else 0)):
+            rc, out = run(["--json", f.name], {"PMEM2_PREFETCHW": value})
+            got = json.loads(out)["cpu"]["temporal_prefetch_ahead"]
+            check(rc == 0 and got == want, f"{where}: PMEM2_PREFETCHW={value} gave {got}, want {want}")
+        rc, out = run(["--json", f.name], {"PMEM_NO_MOVNT": "1", "PMEM2_PREFETCHW": "1"})
         got = json.loads(out)["cpu"]
-        check(rc == 0 and got["copy"] == "generic" and got["temporal_flush_order"] is None,
-              f"{where}: PMEM_NO_MOVNT=1 gave {got}")
+        check(rc == 0 and got["copy"] == "generic" and got["temporal_flush_order"] is None
+              and got["temporal_prefetch_ahead"] == 0, f"{where}: PMEM_NO_MOVNT=1 gave {got}")
         for k in ("numa_node", "device_id", "unsafe_shutdown_count"):
             probe_ok(j[k], f"{where}: {k}")
         bb = j["bad_blocks"]

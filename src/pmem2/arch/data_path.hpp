@@ -27,6 +27,9 @@ struct DataPath {
 	// line flushed behind its store, for aligned calls from 64 KiB) or "block" (a
 	// register block stored, then flushed); nullptr where there is no such choice.
 	const char *temporal_flush_order;
+	// x86-64: how far ahead (bytes) those copies prefetch their destination
+	// (PREFETCHW); 0 when they do not, and everywhere else.
+	std::size_t temporal_prefetch_ahead;
 	// The fence that completes the flushes: "sfence", "dsb sy", "phwsync", "hwsync",
 	// "fence rw,rw".
 	const char *fence_name;

@@ -54,6 +54,10 @@ CpuFeatures probe() noexcept
 		f.clwb = (b & (1u << 24)) != 0;
 		f.movdir64b = (c & (1u << 28)) != 0;
 	}
+	if (__get_cpuid_max(0x80000000u, nullptr) >= 0x80000001u) {
+		__cpuid(0x80000001u, a, b, c, d);
+		f.prefetchw = (c & (1u << 8)) != 0;
+	}
 	return f;
 }
 

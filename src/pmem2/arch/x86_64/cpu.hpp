@@ -15,6 +15,7 @@ struct CpuFeatures {
 	bool avx2 = false;
 	bool avx512f = false; // AVX-512F supported and ZMM/opmask state enabled
 	bool movdir64b = false;
+	bool prefetchw = false; // PREFETCHW (CPUID 0x80000001 ECX bit 8, "3dnowprefetch")
 	bool genuine_intel = false;
 	// AuthenticAMD or HygonGenuine (Hygon's CPUs are AMD Zen cores).
 	bool amd_family = false;

@@ -69,6 +69,11 @@ FlushOrder default_flush_order(const CpuFeatures &cpu) noexcept
 	return FlushOrder::AfterBlock;
 }
 
+bool default_prefetchw(const CpuFeatures &cpu) noexcept
+{
+	return cpu.prefetchw && cpu.genuine_intel && cpu.family == 6 && cpu.model == 167;
+}
+
 Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 {
 	Choice c;
@@ -88,6 +93,11 @@ Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 		c.flush_order = FlushOrder::EachLine;
 	else if (is_set_to(env, "PMEM2_FLUSH_ORDER", "block"))
 		c.flush_order = FlushOrder::AfterBlock;
+	c.prefetchw = default_prefetchw(cpu);
+	if (is_set_to(env, "PMEM2_PREFETCHW", "1"))
+		c.prefetchw = cpu.prefetchw;
+	else if (is_set_to(env, "PMEM2_PREFETCHW", "0"))
+		c.prefetchw = false;
 
 	// FACTS 4.14: on by default for GenuineIntel; "1"/"0" override, others ignored.
 	c.wc_workaround = cpu.genuine_intel;
@@ -145,6 +155,7 @@ bool runnable(const Choice &c, const CpuFeatures &cpu) noexcept
 			return true;
 		}
 	};
+	ok = ok && (!c.prefetchw || cpu.prefetchw);
 	if (c.copy == CopyKind::Movdir64b)
 		return ok && cpu.movdir64b && isa_ok(c.movdir64b_base) && c.movdir64b_base != CopyKind::Movdir64b;
 	return ok && isa_ok(c.copy);
@@ -173,7 +184,9 @@ DataPath build(const Choice &c) noexcept
 {
 	const IsaVariants &v = variants_of(c.copy, c.movdir64b_base);
 	const std::size_t wc = c.wc_workaround ? 1 : 0;
-	const CopyFns &cl = v.cache_line[static_cast<std::size_t>(c.flush_order)][static_cast<std::size_t>(c.flush)][wc];
+	const std::size_t pf = c.prefetchw ? 1 : 0;
+	const CopyFns &cl =
+		v.cache_line[static_cast<std::size_t>(c.flush_order)][pf][static_cast<std::size_t>(c.flush)][wc];
 	const CopyFns &by = v.byte[wc];
 
 	DataPath dp{};
@@ -207,6 +220,7 @@ DataPath build(const Choice &c) noexcept
 	dp.copy_name = v.name;
 	dp.temporal_flush_order = c.copy == CopyKind::Generic || c.copy == CopyKind::Libc ? nullptr :
 				  c.flush_order == FlushOrder::EachLine ? "line" : "block";
+	dp.temporal_prefetch_ahead = dp.temporal_flush_order != nullptr && c.prefetchw ? kPrefetchAhead : 0;
 	dp.fence_name = "sfence";
 	dp.persistence_note = nullptr;
 	dp.cache_line_size = kLine;

@@ -134,6 +134,33 @@ enum class FlushOrder { EachLine = 0, AfterBlock = 1 };
 constexpr std::size_t kEachLineMin = 64 * 1024;
 constexpr std::size_t kFlushOrders = 2;
 
+// ---- destination prefetch of the temporal + flush loop -----------------------------
+// With PrefetchW, every line the temporal + flush loop stores is followed by a
+// PREFETCHW of the destination line kPrefetchAhead bytes further in the direction of
+// the copy, so that the read-for-ownership of the lines to come is in flight while
+// the current ones are stored and written back. An ordinary store asks for its line
+// only when it leaves the store buffer, and a CLWB behind every line keeps few of
+// them in flight. A prefetch only reads and never faults, and the loop issues it only
+// for lines inside the destination's whole lines (lines_forward / lines_backward), so
+// it touches nothing the call does not store to. Chosen once at load time per CPU
+// (default_prefetchw in select.hpp, PMEM2_PREFETCHW), like the flush order:
+//   Intel family 6 model 167 (measured, bench/datapath/RESULTS.md): on. The
+//       referee's TEMPORAL/WB rows of 64 KiB-256 MiB went from 1.03-1.26x the
+//       reference to 1.07-1.39x; 8-64 KiB copies 4-8 % faster than without.
+//   AMD Zen 5: off. An earlier EachLine loop with PREFETCHW 2 KiB ahead measured
+//       10-25 % slower there.
+//   every other CPU: off (not measured).
+// The distance: 256, 512 and 1024 bytes measured alike on model 167 for aligned
+// copies and sets of 64 KiB-16 MiB; 2 KiB, and one register block ahead, were worse
+// at 4-16 KiB.
+constexpr std::size_t kPrefetchAhead = 512;
+// The shortest body (whole lines) that prefetches. With the targets kept inside the
+// destination, a 4 KiB aligned TEMPORAL copy measured 3-5 % slower with the prefetch
+// than without on model 167 (only its first 2 KiB block has targets in the body), 8
+// KiB 4 % faster, 16 KiB 7 %, 64 KiB 8 %.
+constexpr std::size_t kPrefetchMin = 8 * 1024;
+
+
 // ---- ISA policies -----------------------------------------------------------------
 // A vector policy V provides:
 //   using Reg; kWidth (bytes per register, divides 64);
@@ -142,8 +169,8 @@ constexpr std::size_t kFlushOrders = 2;
 //   void stream(char *, Reg)         non-temporal store, address aligned to kWidth
 //   Reg splat(unsigned char)         every byte = c
 //   void sfence()
-// and may shadow the line and small-chunk helpers of VectorBase (the recording
-// policies of the tests do, to log every store).
+// and may shadow the line, small-chunk and prefetch helpers of VectorBase (the
+// recording policies of the tests do, to log every store and prefetch).
 
 // A fixed-size chunk of bytes for the sub-line paths. Copied with fixed-size memcpy,
 // which the compiler emits as one move of that width (8 bytes: one MOV, 16/32: one
@@ -211,6 +238,17 @@ template <class Self, class R, std::size_t W, std::size_t Regs = 16> struct Vect
 	{
 		std::memcpy(d, &c, K);
 	}
+	// PREFETCHW (0F 0D /1) of the line holding p (kPrefetchAhead); CPUID PRFCHW,
+	// and select.hpp enables it only on CPUs that report it. Inline asm for the
+	// reason given for the flushes. A memory operand, so that the compiler folds
+	// the constant offset of each line into the instruction: with the address in a
+	// register operand GCC kept one precomputed address per line of a 32-line block
+	// on the stack, and an aligned 4 KiB TEMPORAL copy ran 20 % slower than without
+	// the prefetch.
+	static PMEM2_ALWAYS_INLINE void prefetch_for_write(const void *p) noexcept
+	{
+		__asm__ volatile("prefetchw %0" : : "m"(*static_cast<const char *>(p)));
+	}
 };
 
 // ---- sources: the same loop copies (from memory) and sets (a splatted value) ------
@@ -236,10 +274,20 @@ template <class V> struct SetSrc {
 
 // ---- the loop ----------------------------------------------------------------------
 
-template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine> struct Loop {
+// p, as a value the optimizer cannot see through (no instruction is emitted).
+template <class T> PMEM2_ALWAYS_INLINE T *opaque(T *p) noexcept
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
+template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine, bool PrefetchW = false>
+struct Loop {
 	// Whether this loop stores a whole block before flushing it (see FlushOrder).
 	static constexpr bool kFlushAfterBlock = Order == FlushOrder::AfterBlock && !Store::kNonTemporal &&
 						 F::kFlushes;
+	// Whether its stores prefetch the destination ahead (see kPrefetchAhead).
+	static constexpr bool kPrefetch = PrefetchW && !Store::kNonTemporal && F::kFlushes;
 
 	// Two stores of K bytes at 0 and n-K (K <= n <= 2K), both loaded before either
 	// is stored, so it is overlap-safe. For an 8-byte aligned d and n a multiple of
@@ -295,11 +343,32 @@ template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine
 	// forward copy 25-45 % slower. A backward move of at most one block is done
 	// ascending: descending, a 1 KiB half-overlapping NOFLUSH move measured 2.3x
 	// slower (cause not pinned down; ascending order has no such loss).
-	template <std::size_t N, bool AscendingAsked, class Src>
+	//
+	// Ahead: after each line's store, prefetch the destination kPrefetchAhead bytes
+	// further on (above the line when AscendingAsked, else below); the caller
+	// guarantees that those lines are in the destination. Such a block addresses
+	// its lines from an opaque copy of its base (opaque()): otherwise GCC -O2
+	// strength-reduces every line's store, flush and prefetch address into an
+	// induction variable of its own, parks them on the stack and in XMM registers
+	// (all 32 ZMM registers hold data), and an aligned 4 KiB TEMPORAL copy with the
+	// prefetch ran at 0.82x of the same copy without it. The blocks without the
+	// prefetch keep their code as it was measured on Zen 5.
+	template <std::size_t N, bool AscendingAsked, bool Ahead = false, class Src>
 	static PMEM2_ALWAYS_INLINE void block(char *d, const Src &src, std::size_t off) noexcept
 	{
 		// AfterBlock keeps the reference's ascending order inside every block.
 		constexpr bool Ascending = AscendingAsked || kFlushAfterBlock;
+		char *const base = Ahead ? opaque(d + off) : nullptr;
+		const auto at = [d, off, base](std::size_t i) PMEM2_LAMBDA_INLINE {
+			if constexpr (Ahead)
+				return base + i * kLine;
+			else
+				return d + off + i * kLine;
+		};
+		const auto ahead = [at](std::size_t i) PMEM2_LAMBDA_INLINE {
+			if constexpr (Ahead)
+				V::prefetch_for_write(AscendingAsked ? at(i) + kPrefetchAhead : at(i) - kPrefetchAhead);
+		};
 		typename V::Line l[N];
 		unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE {
 			constexpr std::size_t i = Ascending ? k : N - 1 - k;
@@ -308,11 +377,14 @@ template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine
 		if constexpr (Store::kNonTemporal) {
 			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE {
 				constexpr std::size_t i = Ascending ? k : N - 1 - k;
-				V::stream_line(d + off + i * kLine, l[i]);
+				V::stream_line(at(i), l[i]);
 			});
 		} else if constexpr (kFlushAfterBlock) {
-			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { V::store_line(d + off + k * kLine, l[k]); });
-			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { F::line(d + off + k * kLine); });
+			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE {
+				V::store_line(at(k), l[k]);
+				ahead(k);
+			});
+			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE { F::line(at(k)); });
 		} else {
 			// Each line's write-back right behind its store. Measured on Zen 5
 			// against storing the whole block first and then flushing it: the
@@ -324,8 +396,9 @@ template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine
 			// 10-25 % slower.
 			unroll<N>([&](auto k) PMEM2_LAMBDA_INLINE {
 				constexpr std::size_t i = Ascending ? k : N - 1 - k;
-				V::store_line(d + off + i * kLine, l[i]);
-				F::line(d + off + i * kLine);
+				V::store_line(at(i), l[i]);
+				F::line(at(i));
+				ahead(i);
 			});
 		}
 	}
@@ -371,6 +444,13 @@ template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine
 	{
 		std::size_t since_fence = 0;
 		const std::size_t end = off + body;
+		// With the prefetch (bodies from kPrefetchMin): the blocks whose every
+		// target (a line's address plus kPrefetchAhead) is still a line of the
+		// body; the last ones go without.
+		if constexpr (kPrefetch)
+			if (body >= kPrefetchMin)
+				for (; off + kBlockBytes + kPrefetchAhead <= end; off += kBlockBytes)
+					block<kBlockLines, true, true>(d, src, off);
 		for (; off + kBlockBytes <= end; off += kBlockBytes) {
 			block<kBlockLines, true>(d, src, off);
 			wc_fence(since_fence);
@@ -387,6 +467,11 @@ template <class V, class Store, class F, FlushOrder Order = FlushOrder::EachLine
 		}
 		std::size_t since_fence = 0;
 		std::size_t end = off + body;
+		// The mirror image of lines_forward's: targets kPrefetchAhead below a line.
+		if constexpr (kPrefetch)
+			if (body >= kPrefetchMin)
+				for (; end >= off + kBlockBytes + kPrefetchAhead; end -= kBlockBytes)
+					block<kBlockLines, false, true>(d, src, end - kBlockBytes);
 		for (; end >= off + kBlockBytes; end -= kBlockBytes) {
 			block<kBlockLines, false>(d, src, end - kBlockBytes);
 			wc_fence(since_fence);
@@ -561,10 +646,12 @@ constexpr bool needs_drain(unsigned flags) noexcept
 // The pmem2_memmove_fn / pmem2_memset_fn of one ISA V, flush policy F and WC setting
 // for CACHE_LINE (Byte = false) or BYTE (Byte = true, F ignored: nothing flushes).
 // Order: the data path's temporal flush policy (see FlushOrder).
-template <class V, class F, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine> struct MemOps {
+// PrefetchW: whether the temporal + flush loops prefetch their destination ahead.
+template <class V, class F, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine, bool PrefetchW = false>
+struct MemOps {
 	using Nt = Loop<V, NonTemporal<Wc>, std::conditional_t<Byte, FlushNone, F>>;
-	using TFlushLine = Loop<V, Temporal, F, FlushOrder::EachLine>;
-	using TFlushBlock = Loop<V, Temporal, F, FlushOrder::AfterBlock>;
+	using TFlushLine = Loop<V, Temporal, F, FlushOrder::EachLine, PrefetchW>;
+	using TFlushBlock = Loop<V, Temporal, F, FlushOrder::AfterBlock, PrefetchW>;
 	using TNoFlush = Loop<V, Temporal, FlushNone>;
 	using NtNoFlush = Loop<V, NonTemporal<Wc>, FlushNone>;
 
@@ -737,43 +824,53 @@ struct CopyFns {
 };
 
 // Every memmove/memset one ISA file compiles: CACHE_LINE per temporal flush policy,
-// flush instruction and WC-workaround setting; BYTE (nothing flushes, so no order)
-// per WC-workaround setting.
+// destination prefetch (0 off, 1 on), flush instruction and WC-workaround setting;
+// BYTE (nothing flushes, so no order and no prefetch) per WC-workaround setting.
 struct IsaVariants {
 	const char *name;
-	CopyFns cache_line[kFlushOrders][kFlushKinds][2];
+	CopyFns cache_line[kFlushOrders][2][kFlushKinds][2];
 	CopyFns byte[2];
 };
 
-template <class V, class F, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine>
+template <class V, class F, bool Wc, bool Byte, FlushOrder Order = FlushOrder::EachLine, bool PrefetchW = false>
 constexpr CopyFns simd_fns() noexcept
 {
-	return {MemOps<V, F, Wc, Byte, Order>::memmove, MemOps<V, F, Wc, Byte, Order>::memset};
+	using Ops = MemOps<V, F, Wc, Byte, Order, PrefetchW>;
+	return {Ops::memmove, Ops::memset};
 }
 
 // WcCapable: the WC workaround exists for this ISA (SSE2 and AVX only, FACTS 4.14);
 // otherwise both settings get the same functions.
-template <class V, bool WcCapable, FlushOrder Order>
+template <class V, bool WcCapable, FlushOrder Order, bool PrefetchW>
 constexpr auto simd_cache_line_fns() noexcept
 {
 	constexpr bool kWc = WcCapable;
 	struct Table {
 		CopyFns fns[kFlushKinds][2];
 	};
-	return Table{{{simd_fns<V, FlushClflush, false, false, Order>(), simd_fns<V, FlushClflush, kWc, false, Order>()},
-		{simd_fns<V, FlushClflushopt, false, false, Order>(), simd_fns<V, FlushClflushopt, kWc, false, Order>()},
-		{simd_fns<V, FlushClwb, false, false, Order>(), simd_fns<V, FlushClwb, kWc, false, Order>()}}};
+	return Table{{{simd_fns<V, FlushClflush, false, false, Order, PrefetchW>(),
+			      simd_fns<V, FlushClflush, kWc, false, Order, PrefetchW>()},
+		{simd_fns<V, FlushClflushopt, false, false, Order, PrefetchW>(),
+			simd_fns<V, FlushClflushopt, kWc, false, Order, PrefetchW>()},
+		{simd_fns<V, FlushClwb, false, false, Order, PrefetchW>(),
+			simd_fns<V, FlushClwb, kWc, false, Order, PrefetchW>()}}};
 }
 
 template <class V, bool WcCapable> constexpr IsaVariants make_simd_variants(const char *name) noexcept
 {
-	constexpr auto each_line = simd_cache_line_fns<V, WcCapable, FlushOrder::EachLine>();
-	constexpr auto after_block = simd_cache_line_fns<V, WcCapable, FlushOrder::AfterBlock>();
+	constexpr auto line = static_cast<std::size_t>(FlushOrder::EachLine);
+	constexpr auto block = static_cast<std::size_t>(FlushOrder::AfterBlock);
+	constexpr auto each_line = simd_cache_line_fns<V, WcCapable, FlushOrder::EachLine, false>();
+	constexpr auto after_block = simd_cache_line_fns<V, WcCapable, FlushOrder::AfterBlock, false>();
+	constexpr auto each_line_pf = simd_cache_line_fns<V, WcCapable, FlushOrder::EachLine, true>();
+	constexpr auto after_block_pf = simd_cache_line_fns<V, WcCapable, FlushOrder::AfterBlock, true>();
 	IsaVariants v{name, {}, {simd_fns<V, FlushNone, false, true>(), simd_fns<V, FlushNone, WcCapable, true>()}};
 	for (std::size_t f = 0; f < kFlushKinds; ++f)
 		for (std::size_t wc = 0; wc < 2; ++wc) {
-			v.cache_line[static_cast<std::size_t>(FlushOrder::EachLine)][f][wc] = each_line.fns[f][wc];
-			v.cache_line[static_cast<std::size_t>(FlushOrder::AfterBlock)][f][wc] = after_block.fns[f][wc];
+			v.cache_line[line][0][f][wc] = each_line.fns[f][wc];
+			v.cache_line[block][0][f][wc] = after_block.fns[f][wc];
+			v.cache_line[line][1][f][wc] = each_line_pf.fns[f][wc];
+			v.cache_line[block][1][f][wc] = after_block_pf.fns[f][wc];
 		}
 	return v;
 }
@@ -785,7 +882,8 @@ constexpr CopyFns fns3() noexcept
 	return {Ops<V, F, Byte>::memmove, Ops<V, F, Byte>::memset};
 }
 
-// Nor a flush order: the generic copier (PMEM_NO_MOVNT) and libc have one each.
+// Nor a flush order or a prefetch: the generic copier (PMEM_NO_MOVNT) and libc have
+// one loop each.
 template <template <class, class, bool> class Ops, class V>
 constexpr IsaVariants make_plain_variants(const char *name) noexcept
 {
@@ -793,9 +891,10 @@ constexpr IsaVariants make_plain_variants(const char *name) noexcept
 	const CopyFns by_flush[kFlushKinds] = {fns3<Ops, V, FlushClflush, false>(),
 		fns3<Ops, V, FlushClflushopt, false>(), fns3<Ops, V, FlushClwb, false>()};
 	for (std::size_t o = 0; o < kFlushOrders; ++o)
-		for (std::size_t f = 0; f < kFlushKinds; ++f)
-			for (std::size_t wc = 0; wc < 2; ++wc)
-				v.cache_line[o][f][wc] = by_flush[f];
+		for (std::size_t pf = 0; pf < 2; ++pf)
+			for (std::size_t f = 0; f < kFlushKinds; ++f)
+				for (std::size_t wc = 0; wc < 2; ++wc)
+					v.cache_line[o][pf][f][wc] = by_flush[f];
 	return v;
 }
 

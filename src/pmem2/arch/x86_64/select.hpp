@@ -28,6 +28,10 @@ struct Choice {
 	// The temporal + flush policy (memops.hpp, FlushOrder): default_flush_order()
 	// unless PMEM2_FLUSH_ORDER=line / =block forces one.
 	FlushOrder flush_order = FlushOrder::AfterBlock;
+	// Whether the temporal + flush loops prefetch their destination (memops.hpp,
+	// kPrefetchAhead): default_prefetchw() unless PMEM2_PREFETCHW=1 / =0 forces it;
+	// never on a CPU without PREFETCHW.
+	bool prefetchw = false;
 	// The NOFLUSH lengths libc copies (memops.hpp, NoFlushLibc): Intel's range on
 	// GenuineIntel, the default (measured on AMD) elsewhere.
 	NoFlushLibc noflush_libc = kNoFlushLibcDefault;
@@ -45,6 +49,14 @@ struct Choice {
 //                                            reference from 64 KiB to 256 MiB
 //   anything else                  AfterBlock  not measured
 FlushOrder default_flush_order(const CpuFeatures &cpu) noexcept;
+
+// Whether a CPU prefetches the destination of temporal + flush copies by default:
+// only where it was measured faster (bench/datapath/RESULTS.md):
+//   Intel family 6 model 167       on   TEMPORAL/WB 64 KiB-256 MiB 1.07-1.39x the
+//                                       reference (1.03-1.26x without), 2026-12-02
+//   AMD Zen 5                      off  PREFETCHW 2 KiB ahead measured 10-25 % slower
+//   anything else                  off  not measured
+bool default_prefetchw(const CpuFeatures &cpu) noexcept;
 
 // Looks a variable up: its value, or nullopt when unset.
 using EnvLookup = std::optional<std::string_view> (*)(const char *name);
