@@ -70,14 +70,13 @@ std::vector<Variant> all_variants()
 		for (FlushOrder order : {FlushOrder::EachLine, FlushOrder::AfterBlock}) {
 			if (order == FlushOrder::AfterBlock && !has_order)
 				continue;
-			for (bool pf : {false, true}) {
-			if (pf && !has_order)
-				continue;
 			for (FlushKind f : {FlushKind::Clwb, FlushKind::Clflushopt, FlushKind::Clflush}) {
-				// The prefetch is independent of the flush instruction: CLWB only.
-				if (pf && f != FlushKind::Clwb)
-					continue;
-				for (bool wc : {false, true}) {
+				for (int setting = 0; setting < 4; ++setting) {
+					const bool wc = setting & 1, pf = setting & 2;
+					// The prefetch exists only where there is an order, and it is
+					// independent of the flush instruction: CLWB only.
+					if (pf && (!has_order || f != FlushKind::Clwb))
+						continue;
 					Choice c;
 					c.prefetchw = pf;
 					c.copy = kinds[i];
@@ -95,7 +94,6 @@ std::vector<Variant> all_variants()
 					name += pf ? "_prefetchw" : "";
 					v.push_back({name, c});
 				}
-			}
 			}
 		}
 	}

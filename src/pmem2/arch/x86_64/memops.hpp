@@ -160,7 +160,6 @@ constexpr std::size_t kPrefetchAhead = 512;
 // KiB 4 % faster, 16 KiB 7 %, 64 KiB 8 %.
 constexpr std::size_t kPrefetchMin = 8 * 1024;
 
-
 // ---- ISA policies -----------------------------------------------------------------
 // A vector policy V provides:
 //   using Reg; kWidth (bytes per register, divides 64);
@@ -856,22 +855,23 @@ constexpr auto simd_cache_line_fns() noexcept
 			simd_fns<V, FlushClwb, kWc, false, Order, PrefetchW>()}}};
 }
 
+// Fills the CACHE_LINE slot of one temporal flush policy and prefetch setting.
+template <class V, bool WcCapable, FlushOrder Order, bool PrefetchW>
+constexpr void fill_cache_line(IsaVariants &v) noexcept
+{
+	constexpr auto t = simd_cache_line_fns<V, WcCapable, Order, PrefetchW>();
+	for (std::size_t f = 0; f < kFlushKinds; ++f)
+		for (std::size_t wc = 0; wc < 2; ++wc)
+			v.cache_line[static_cast<std::size_t>(Order)][PrefetchW ? 1 : 0][f][wc] = t.fns[f][wc];
+}
+
 template <class V, bool WcCapable> constexpr IsaVariants make_simd_variants(const char *name) noexcept
 {
-	constexpr auto line = static_cast<std::size_t>(FlushOrder::EachLine);
-	constexpr auto block = static_cast<std::size_t>(FlushOrder::AfterBlock);
-	constexpr auto each_line = simd_cache_line_fns<V, WcCapable, FlushOrder::EachLine, false>();
-	constexpr auto after_block = simd_cache_line_fns<V, WcCapable, FlushOrder::AfterBlock, false>();
-	constexpr auto each_line_pf = simd_cache_line_fns<V, WcCapable, FlushOrder::EachLine, true>();
-	constexpr auto after_block_pf = simd_cache_line_fns<V, WcCapable, FlushOrder::AfterBlock, true>();
 	IsaVariants v{name, {}, {simd_fns<V, FlushNone, false, true>(), simd_fns<V, FlushNone, WcCapable, true>()}};
-	for (std::size_t f = 0; f < kFlushKinds; ++f)
-		for (std::size_t wc = 0; wc < 2; ++wc) {
-			v.cache_line[line][0][f][wc] = each_line.fns[f][wc];
-			v.cache_line[block][0][f][wc] = after_block.fns[f][wc];
-			v.cache_line[line][1][f][wc] = each_line_pf.fns[f][wc];
-			v.cache_line[block][1][f][wc] = after_block_pf.fns[f][wc];
-		}
+	fill_cache_line<V, WcCapable, FlushOrder::EachLine, false>(v);
+	fill_cache_line<V, WcCapable, FlushOrder::AfterBlock, false>(v);
+	fill_cache_line<V, WcCapable, FlushOrder::EachLine, true>(v);
+	fill_cache_line<V, WcCapable, FlushOrder::AfterBlock, true>(v);
 	return v;
 }
 
