@@ -245,11 +245,33 @@ TEST(Select, CacheLineStrategyPrecedence)
 	EXPECT_EQ(cache_line_strategy(0, 1, 0), Strategy::NonTemporal);
 }
 
-// The NOFLUSH lengths libc copies: [4 KiB, 16 KiB) by default (measured on AMD),
-// [256, 1 KiB) on Intel; our loop below, between and above them up to the NT range.
+// The NOFLUSH lengths libc copies: [4 KiB, 16 KiB) by default (measured on Zen 5),
+// [256, 16 KiB) on AMD family 25 (Zen 3), [256, 1 KiB) on Intel; our loop below,
+// between and above them up to the NT range.
 TEST(Select, NoFlushLibcRangeFollowsTheVendor)
 {
 	EXPECT_EQ(decide_with(full_amd(), {}).noflush_libc.min, kNoFlushLibcDefault.min);
+	CpuFeatures zen3 = full_amd(), zen5 = full_amd(), hygon = full_amd();
+	zen3.family = 25;
+	zen3.model = 1;
+	zen5.family = 26;
+	zen5.model = 2;
+	hygon.family = 24;
+	EXPECT_EQ(decide_with(zen3, {}).noflush_libc.min, 256u);
+	EXPECT_EQ(decide_with(zen3, {}).noflush_libc.max, kNoFlushNtMin);
+	EXPECT_EQ(decide_with(zen5, {}).noflush_libc.min, kNoFlushLibcDefault.min);
+	EXPECT_EQ(decide_with(zen5, {}).noflush_libc.max, kNoFlushLibcDefault.max);
+	EXPECT_EQ(decide_with(hygon, {}).noflush_libc.min, kNoFlushLibcDefault.min);
+	// Family 25 on an Intel vendor string is Intel's range.
+	CpuFeatures intel25 = full_intel();
+	intel25.family = 25;
+	EXPECT_EQ(decide_with(intel25, {}).noflush_libc.min, kNoFlushLibcIntel.min);
+	EXPECT_EQ(decide_with(intel25, {}).noflush_libc.max, kNoFlushLibcIntel.max);
+	constexpr NoFlushLibc zen3_range = kNoFlushLibcAmdFamily25;
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, 255, 256, zen3_range), Strategy::TemporalNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, 256, 256, zen3_range), Strategy::LibcNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, kNoFlushNtMin - 1, 256, zen3_range), Strategy::LibcNoFlush);
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, kNoFlushNtMin, 256, zen3_range), Strategy::NonTemporalNoFlush);
 	EXPECT_EQ(decide_with(full_intel(), {}).noflush_libc.min, kNoFlushLibcIntel.min);
 	EXPECT_EQ(decide_with(full_intel(), {}).noflush_libc.max, kNoFlushLibcIntel.max);
 	CpuFeatures other = full_intel();

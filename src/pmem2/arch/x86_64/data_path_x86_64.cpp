@@ -74,6 +74,15 @@ bool default_prefetchw(const CpuFeatures &cpu) noexcept
 	return cpu.prefetchw && cpu.genuine_intel && cpu.family == 6 && cpu.model == 167;
 }
 
+NoFlushLibc default_noflush_libc(const CpuFeatures &cpu) noexcept
+{
+	if (cpu.genuine_intel)
+		return kNoFlushLibcIntel;
+	if (cpu.amd_family && cpu.family == 25)
+		return kNoFlushLibcAmdFamily25;
+	return kNoFlushLibcDefault;
+}
+
 Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 {
 	Choice c;
@@ -88,7 +97,7 @@ Choice decide(const CpuFeatures &cpu, EnvLookup env) noexcept
 
 	// Our knob, read like the reference's: an exact value wins, others are ignored.
 	c.flush_order = default_flush_order(cpu);
-	c.noflush_libc = cpu.genuine_intel ? kNoFlushLibcIntel : kNoFlushLibcDefault;
+	c.noflush_libc = default_noflush_libc(cpu);
 	if (is_set_to(env, "PMEM2_FLUSH_ORDER", "line"))
 		c.flush_order = FlushOrder::EachLine;
 	else if (is_set_to(env, "PMEM2_FLUSH_ORDER", "block"))

@@ -32,8 +32,7 @@ struct Choice {
 	// kPrefetchAhead): default_prefetchw() unless PMEM2_PREFETCHW=1 / =0 forces it;
 	// never on a CPU without PREFETCHW.
 	bool prefetchw = false;
-	// The NOFLUSH lengths libc copies (memops.hpp, NoFlushLibc): Intel's range on
-	// GenuineIntel, the default (measured on AMD) elsewhere.
+	// The NOFLUSH lengths libc copies (memops.hpp, NoFlushLibc): default_noflush_libc().
 	NoFlushLibc noflush_libc = kNoFlushLibcDefault;
 };
 
@@ -57,6 +56,11 @@ FlushOrder default_flush_order(const CpuFeatures &cpu) noexcept;
 //   AMD Zen 5                      off  PREFETCHW 2 KiB ahead measured 10-25 % slower
 //   anything else                  off  not measured
 bool default_prefetchw(const CpuFeatures &cpu) noexcept;
+
+// The NOFLUSH lengths a CPU hands to libc (memops.hpp, NoFlushLibc, where the
+// measurements are): kNoFlushLibcIntel on GenuineIntel, kNoFlushLibcAmdFamily25 on
+// AMD/Hygon family 25, kNoFlushLibcDefault (measured on Zen 5) on every other CPU.
+NoFlushLibc default_noflush_libc(const CpuFeatures &cpu) noexcept;
 
 // Looks a variable up: its value, or nullopt when unset.
 using EnvLookup = std::optional<std::string_view> (*)(const char *name);
