@@ -272,8 +272,10 @@ TEST(PersistenceChecker, LongNoFlushCopies)
 	for (const Subject &s : subjects()) {
 		for (unsigned flags : {unsigned(PMEM2_F_MEM_NOFLUSH), unsigned(PMEM2_F_MEM_NOFLUSH | PMEM2_F_MEM_NODRAIN), 0u}) {
 			// Every n stays within the buffers: at most kNoFlushNtMin + 77.
-			for (std::size_t n : {kNoFlushLibcIntel.min, kNoFlushLibcIntel.max - 64, kNoFlushLibcMin,
-				     (kNoFlushLibcMin + kNoFlushNtMin) / 2 + 3, kNoFlushNtMin, kNoFlushNtMin + 77}) {
+			for (std::size_t n : {kNoFlushLibcIntel.min, kNoFlushLibcIntel.max - 64,
+				     kNoFlushLibcAmdFamily25Avx512.gap_min, kNoFlushLibcAmdFamily25Avx512.gap_max,
+				     kNoFlushLibcMin, (kNoFlushLibcMin + kNoFlushNtMin) / 2 + 3, kNoFlushNtMin,
+				     kNoFlushNtMin + 77}) {
 				for (std::size_t mis : {0, 3}) {
 					g_log.clear();
 					s.move(d + mis, src.data() + 1, n, flags);

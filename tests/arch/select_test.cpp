@@ -246,19 +246,30 @@ TEST(Select, CacheLineStrategyPrecedence)
 }
 
 // The NOFLUSH lengths libc copies: [4 KiB, 16 KiB) by default (measured on Zen 5),
-// [256, 16 KiB) on AMD family 25 (Zen 3), [256, 1 KiB) on Intel; our loop below,
-// between and above them up to the NT range.
+// [256, 16 KiB) on AMD family 25 without AVX-512F (Zen 3), the same but for [768,
+// 3 KiB) with it (Zen 4), [256, 1 KiB) on Intel; our loop below, between and above
+// them up to the NT range.
 TEST(Select, NoFlushLibcRangeFollowsTheVendor)
 {
 	EXPECT_EQ(decide_with(full_amd(), {}).noflush_libc.min, kNoFlushLibcDefault.min);
-	CpuFeatures zen3 = full_amd(), zen5 = full_amd(), hygon = full_amd();
+	CpuFeatures zen3 = full_amd(), zen4 = full_amd(), zen5 = full_amd(), hygon = full_amd();
 	zen3.family = 25;
 	zen3.model = 1;
+	zen3.avx512f = false;
+	zen4.family = 25;
+	zen4.model = 17;
 	zen5.family = 26;
 	zen5.model = 2;
 	hygon.family = 24;
 	EXPECT_EQ(decide_with(zen3, {}).noflush_libc.min, 256u);
 	EXPECT_EQ(decide_with(zen3, {}).noflush_libc.max, kNoFlushNtMin);
+	const NoFlushLibc zen4_range = decide_with(zen4, {}).noflush_libc;
+	for (std::size_t n : {255u, 768u, 2048u, 3071u, 16384u})
+		EXPECT_FALSE(zen4_range.contains(n)) << n;
+	for (std::size_t n : {256u, 767u, 3072u, 4096u, 16383u})
+		EXPECT_TRUE(zen4_range.contains(n)) << n;
+	EXPECT_EQ(cache_line_strategy(kFNoFlush, 1024, 256, zen4_range), Strategy::TemporalNoFlush);
+	EXPECT_EQ(byte_strategy(0, 512, zen4_range), Strategy::LibcNoFlush);
 	EXPECT_EQ(decide_with(zen5, {}).noflush_libc.min, kNoFlushLibcDefault.min);
 	EXPECT_EQ(decide_with(zen5, {}).noflush_libc.max, kNoFlushLibcDefault.max);
 	EXPECT_EQ(decide_with(hygon, {}).noflush_libc.min, kNoFlushLibcDefault.min);

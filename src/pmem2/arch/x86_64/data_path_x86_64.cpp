@@ -79,7 +79,7 @@ NoFlushLibc default_noflush_libc(const CpuFeatures &cpu) noexcept
 	if (cpu.genuine_intel)
 		return kNoFlushLibcIntel;
 	if (cpu.amd_family && cpu.family == 25)
-		return kNoFlushLibcAmdFamily25;
+		return cpu.avx512f ? kNoFlushLibcAmdFamily25Avx512 : kNoFlushLibcAmdFamily25;
 	return kNoFlushLibcDefault;
 }
 

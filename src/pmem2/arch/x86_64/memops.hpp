@@ -364,7 +364,7 @@ struct Loop {
 			else
 				return d + off + i * kLine;
 		};
-		const auto ahead = [at](std::size_t i) PMEM2_LAMBDA_INLINE {
+		const auto ahead = [&](std::size_t i) PMEM2_LAMBDA_INLINE {
 			if constexpr (Ahead)
 				V::prefetch_for_write(AscendingAsked ? at(i) + kPrefetchAhead : at(i) - kPrefetchAhead);
 		};
@@ -590,22 +590,38 @@ constexpr std::size_t kNoFlushNtMin = 16 * 1024;
 // the cache):
 //   AMD Zen 5 (and every CPU not measured): [4 KiB, 16 KiB). glibc's aligned
 //       copies of 4-16 KiB run at ~20-23 GB/s, ~15-20 % above our loop.
-//   AMD family 25 (Zen 3, family 25 model 1 measured; Zen 4 shares the family and
-//       was not measured): [256, 16 KiB). There glibc's aligned copies, moves
-//       (also half-overlapping ones) and sets of 256 bytes take 25.6-26.6 ns
-//       against 28.3-33.8 ns for our loop, and 1 KiB ones are 1.05-1.19x our loop
-//       (4 KiB: libc in both, equal), in both orders of the two builds.
+//   AMD family 25 without AVX-512F (Zen 3, family 25 model 1 measured): [256,
+//       16 KiB). There glibc's aligned copies, moves (also half-overlapping ones)
+//       and sets of 256 bytes take 25.6-26.6 ns against 28.3-33.8 ns for our loop,
+//       and 1 KiB ones are 1.05-1.19x our loop (4 KiB: libc in both, equal), in
+//       both orders of the two builds.
+//   AMD family 25 with AVX-512F (Zen 4, family 25 model 17 measured; every Zen 4
+//       has AVX-512F, no Zen 3 has it): [256, 16 KiB) but for the gap [768, 3 KiB).
+//       glibc's aligned copies and moves are 1.23-1.35x our loop at 256 bytes and
+//       equal at 512, but 0.81x at 768, 0.47-0.61x at 1-2 KiB (0.49x for a
+//       half-overlapping backward move of 1 KiB), and 1.26-1.31x again at 3 KiB
+//       (where glibc has switched to REP MOVSB), equal at 4 KiB; sets are equal at
+//       every length. The gap's edges lie between those measured lengths.
 //   GenuineIntel: [256, 1 KiB). Measured on family 6 model 167 only (no other Intel
 //       model has run it): glibc is 1.06-1.19x our loop for copies of 256-768 bytes
 //       and 1.2x for a 256-byte set, but 0.87-0.92x of it for copies of 1-4 KiB and
 //       0.93x for a 4 KiB set (8 KiB: about equal).
+// [gap_min, gap_max) inside the range stays with our loop (empty by default).
 struct NoFlushLibc {
 	std::size_t min;
 	std::size_t max;
+	std::size_t gap_min = 0;
+	std::size_t gap_max = 0;
+
+	constexpr bool contains(std::size_t n) const noexcept
+	{
+		return n >= min && n < max && !(n >= gap_min && n < gap_max);
+	}
 };
 constexpr NoFlushLibc kNoFlushLibcDefault{kNoFlushLibcMin, kNoFlushNtMin};
 constexpr NoFlushLibc kNoFlushLibcIntel{256, 1024};
 constexpr NoFlushLibc kNoFlushLibcAmdFamily25{256, kNoFlushNtMin};
+constexpr NoFlushLibc kNoFlushLibcAmdFamily25Avx512{256, kNoFlushNtMin, 768, 3072};
 
 // The load-time range (data_path_x86_64.cpp), constant afterwards.
 extern const NoFlushLibc g_noflush_libc __attribute__((visibility("hidden")));
@@ -614,7 +630,7 @@ constexpr Strategy no_flush_strategy(std::size_t n, NoFlushLibc libc) noexcept
 {
 	if (n >= kNoFlushNtMin)
 		return Strategy::NonTemporalNoFlush;
-	if (n >= libc.min && n < libc.max)
+	if (libc.contains(n))
 		return Strategy::LibcNoFlush;
 	return Strategy::TemporalNoFlush;
 }

@@ -59,7 +59,9 @@ bool default_prefetchw(const CpuFeatures &cpu) noexcept;
 
 // The NOFLUSH lengths a CPU hands to libc (memops.hpp, NoFlushLibc, where the
 // measurements are): kNoFlushLibcIntel on GenuineIntel, kNoFlushLibcAmdFamily25 on
-// AMD/Hygon family 25, kNoFlushLibcDefault (measured on Zen 5) on every other CPU.
+// AMD/Hygon family 25 without AVX-512F (Zen 3), kNoFlushLibcAmdFamily25Avx512 on
+// family 25 with it (Zen 4), kNoFlushLibcDefault (measured on Zen 5) on every other
+// CPU.
 NoFlushLibc default_noflush_libc(const CpuFeatures &cpu) noexcept;
 
 // Looks a variable up: its value, or nullopt when unset.
