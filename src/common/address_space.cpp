@@ -232,11 +232,11 @@ void forget(void *addr, std::size_t len) noexcept
 		ledger().remove("forget", addr_of(addr), addr_of(addr) + len);
 }
 
-int map_anywhere(std::size_t len, int prot, int flags, int fd, off_t off, void **out) noexcept
+int map_anywhere(std::size_t len, int prot, int flags, int fd, off_t off, void **out, void *hint) noexcept
 {
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
 		return EINVAL; // never: that is what move_onto() is for
-	void *p = ::mmap(nullptr, len, prot, flags, fd, off);
+	void *p = ::mmap(hint, len, prot, flags, fd, off);
 	if (p == MAP_FAILED)
 		return errno;
 	if (ledger().on())

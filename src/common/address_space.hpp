@@ -48,8 +48,11 @@ int release(void *addr, std::size_t len) noexcept;
 // Drops [addr, addr+len) from the ledger without a system call: its contents are
 // unknown after a failed move, so the library must never touch it again.
 void forget(void *addr, std::size_t len) noexcept;
-// mmap(NULL, len, prot, flags, fd, off): flags must not contain MAP_FIXED*.
-int map_anywhere(std::size_t len, int prot, int flags, int fd, off_t off, void **out) noexcept;
+// mmap(hint, len, prot, flags, fd, off): flags must not contain MAP_FIXED*. The
+// kernel still picks the address: it takes a non-null hint only when nothing is
+// mapped there, and never replaces anything for it.
+int map_anywhere(std::size_t len, int prot, int flags, int fd, off_t off, void **out,
+		 void *hint = nullptr) noexcept;
 // Moves the owned mapping [from, from+len) onto the owned [to, to+len) (mremap
 // with MREMAP_FIXED). On success `from` is no longer mapped and `to` holds the
 // mapping. On failure `from` is intact; `to` is intact too unless the kernel ran

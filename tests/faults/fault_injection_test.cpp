@@ -106,6 +106,9 @@ void pmem2_file_map(Outcome &o, int fd, const std::string &, pmem2_granularity g
 		o.check("pmem2_map_new", pmem2_map_new(&map, cfg, src));
 	if (map != nullptr) {
 		auto *p = static_cast<char *>(pmem2_map_get_address(map));
+		// Standalone maps are placed on a 2 MiB boundary, whichever way they got there.
+		if (!in_reservation && reinterpret_cast<std::uintptr_t>(p) % (2 * MiB) != 0)
+			o.bad_codes.push_back("pmem2_map_new: address not aligned to 2 MiB");
 		pmem2_get_memcpy_fn(map)(p, "record", 7, 0);
 		pmem2_get_persist_fn(map)(p, 4096);
 		o.check("pmem2_deep_flush", pmem2_deep_flush(map, p, 4096));
@@ -252,6 +255,12 @@ std::vector<NamedSequence> sequences()
 	return {
 		{"pmem2 file map PAGE", [](Outcome &o, int fd, const std::string &d) {
 			 pmem2_file_map(o, fd, d, PMEM2_GRANULARITY_PAGE, false);
+		 }},
+		{"pmem2 file map PAGE, placement hint not taken", [](Outcome &o, int fd, const std::string &d) {
+			 // Then the mapping is moved into place with mremap.
+			 faults::drop_hints(true);
+			 pmem2_file_map(o, fd, d, PMEM2_GRANULARITY_PAGE, false);
+			 faults::drop_hints(false);
 		 }},
 		{"pmem2 file map in a reservation", [](Outcome &o, int fd, const std::string &d) {
 			 pmem2_file_map(o, fd, d, PMEM2_GRANULARITY_PAGE, true);

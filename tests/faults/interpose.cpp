@@ -34,6 +34,7 @@ thread_local long t_count = 0;
 thread_local long t_fail_at = 0;
 thread_local int t_err = 0;
 thread_local bool t_fired = false;
+thread_local bool t_drop_hints = false;
 
 // Blocks allocated while armed: a small open-addressing set per thread.
 constexpr std::size_t kSlots = 1 << 14;
@@ -131,6 +132,7 @@ long disarm()
 }
 
 bool fired() { return t_fired; }
+void drop_hints(bool on) { t_drop_hints = on; }
 std::size_t live_blocks() { return t_live_count; }
 
 } // namespace faults
@@ -197,6 +199,9 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	if (inject(Kind::Mmap, __builtin_return_address(0)))
 		return errno = faults::t_err, MAP_FAILED;
 	static auto fn = faults::real<void *(*)(void *, size_t, int, int, int, off_t)>("mmap");
+	if (faults::t_drop_hints && addr != nullptr && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+	    faults::from_library(__builtin_return_address(0)))
+		addr = nullptr;
 	return fn(addr, len, prot, flags, fd, off);
 }
 

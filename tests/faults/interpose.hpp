@@ -32,6 +32,11 @@ long disarm();
 // Whether the armed failure was delivered.
 bool fired();
 
+// While on, the libraries' mmap calls on this thread lose their address hint (a
+// hint never comes with MAP_FIXED*): the kernel places them as if another thread
+// had taken the hinted range first.
+void drop_hints(bool on);
+
 // Heap blocks allocated on this thread while armed and not freed since.
 std::size_t live_blocks();
 

@@ -119,8 +119,11 @@ Result<Request> validate(const config::Config &cfg, const source::Source &src)
 // media: DAX). The attempt is never made with MAP_FIXED over a range of the
 // library's: ext4 and xfs refuse MAP_SYNC only after they have removed what was
 // mapped there, which left a hole another thread's mmap could take.
+// `hint`: where the kernel should place the mapping if that range is free
+// (address_space::map_anywhere); nullptr leaves the choice to it.
 Result<std::pair<common::MappedRange, bool>> map_anywhere(std::size_t len, const config::Config &cfg,
-							  const source::Source &src, std::size_t file_offset)
+							  const source::Source &src, std::size_t file_offset,
+							  void *hint = nullptr)
 {
 	const int prot = to_mmap_prot(cfg.protection);
 	const bool anon = src.kind == source::Kind::Anonymous;
@@ -130,19 +133,19 @@ Result<std::pair<common::MappedRange, bool>> map_anywhere(std::size_t len, const
 	void *p = nullptr;
 
 	if (cfg.sharing == Sharing::Private) {
-		if (int err = address_space::map_anywhere(len, prot, MAP_PRIVATE | anon_flag, fd, off, &p); err != 0)
+		if (int err = address_space::map_anywhere(len, prot, MAP_PRIVATE | anon_flag, fd, off, &p, hint); err != 0)
 			return mmap_error(err);
 		return std::make_pair(common::MappedRange(p, len), false);
 	}
 	// The kernel refuses MAP_SHARED_VALIDATE for anonymous memory; skip the attempt.
 	if (!anon) {
-		const int err = address_space::map_anywhere(len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, fd, off, &p);
+		const int err = address_space::map_anywhere(len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, fd, off, &p, hint);
 		if (err == 0)
 			return std::make_pair(common::MappedRange(p, len), true);
 		if (err != EINVAL && err != EOPNOTSUPP)
 			return mmap_error(err);
 	}
-	if (int err = address_space::map_anywhere(len, prot, MAP_SHARED | anon_flag, fd, off, &p); err != 0)
+	if (int err = address_space::map_anywhere(len, prot, MAP_SHARED | anon_flag, fd, off, &p, hint); err != 0)
 		return mmap_error(err);
 	return std::make_pair(common::MappedRange(p, len), false);
 }
@@ -246,6 +249,25 @@ Result<std::unique_ptr<Map>> map_standalone(const config::Config &cfg, const sou
 	auto fresh = map_anywhere(reserved, cfg, src, req.file_offset);
 	if (!fresh)
 		return std::move(fresh).error();
+	if (fresh->first.begin() % align != 0) {
+		// Not aligned: map it again where an aligned range is free, which a
+		// placeholder big enough to hold one shows, given back before the file
+		// is mapped with that range as the hint. A mapping placed by a hint is a
+		// plain file mapping, cheaper to make and to unmap than one moved there
+		// with mremap (below), which is left for when the hint is not taken
+		// (another thread mapped something there in between) or a step fails.
+		void *raw = nullptr;
+		if (fresh->first.reset() == 0 && address_space::reserve(reserved + align, &raw) == 0) {
+			common::MappedRange probe(raw, reserved + align);
+			void *hint = reinterpret_cast<void *>(common::align_up(probe.begin(), align));
+			if (probe.reset() == 0)
+				fresh = map_anywhere(reserved, cfg, src, req.file_offset, hint);
+		}
+		if (fresh && fresh->first.size() == 0)
+			fresh = map_anywhere(reserved, cfg, src, req.file_offset);
+		if (!fresh)
+			return std::move(fresh).error();
+	}
 	auto m = new_map_object(src);
 	PMEM2_TRY(settle_granularity(*m, cfg, src, fresh->second));
 	common::MappedRange mapping = std::move(fresh->first);
