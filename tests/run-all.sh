@@ -19,12 +19,12 @@ ctest --preset default -j"$jobs"
 
 echo "=== AddressSanitizer + UBSan: unit tests"
 cmake --preset asan >/dev/null
-cmake --build --preset asan -j"$jobs"
+cmake --build --preset asan -j"$jobs" --target pmem2-tests-unit
 ctest --preset asan -j"$jobs"
 
 echo "=== ThreadSanitizer: threaded tests"
 cmake --preset tsan >/dev/null
-cmake --build --preset tsan -j"$jobs"
+cmake --build --preset tsan -j"$jobs" --target pmem2-tests-tsan
 ctest --preset tsan -j"$jobs" --no-tests=ignore
 
 echo "=== cross builds under qemu-user: aarch64, ppc64le (64 KiB pages), riscv64"
