@@ -358,7 +358,7 @@ struct Loop {
 		// AfterBlock keeps the reference's ascending order inside every block.
 		constexpr bool Ascending = AscendingAsked || kFlushAfterBlock;
 		char *const base = Ahead ? opaque(d + off) : nullptr;
-		const auto at = [d, off, base](std::size_t i) PMEM2_LAMBDA_INLINE {
+		const auto at = [=](std::size_t i) PMEM2_LAMBDA_INLINE {
 			if constexpr (Ahead)
 				return base + i * kLine;
 			else
