@@ -272,6 +272,25 @@ TEST_P(Variants, CopyEveryMisalignment)
 	}
 }
 
+// Moves of 1-4 KiB of whole lines and just past it, where backward moves without
+// flushes take the short path (memops.hpp, kShortBackwardMax): line-aligned and
+// misaligned destinations, shifts under one line, one line and several lines.
+TEST_P(Variants, OverlapAroundTheShortBackwardLimit)
+{
+	Checker ck(dp_);
+	const std::size_t lens[] = {1088, 1536, 2048, 2112, 3072, 4032, 4096, 4160};
+	const long shifts[] = {1, 63, 64, 65, 200, 256};
+	for (std::size_t n : lens)
+		for (std::size_t off : {std::size_t(256), std::size_t(263)})
+			for (long sh : shifts) {
+				ASSERT_LE(off + n, kArena);
+				ASSERT_TRUE(ck.overlap(off, -sh, n)); // dest above source: backward
+				if (off + n + static_cast<std::size_t>(sh) <= kArena) {
+					ASSERT_TRUE(ck.overlap(off, sh, n)); // dest below source: forward
+				}
+			}
+}
+
 TEST_P(Variants, OverlapBothDirections)
 {
 	Checker ck(dp_);
