@@ -22,11 +22,16 @@ constexpr std::size_t kDefaultMovntThreshold = 256;
 void sfence() noexcept { __asm__ volatile("sfence" : : : "memory"); }
 void no_flush(const void *, std::size_t) noexcept {}
 
+// persist calls flush (kept out of line) and then fences. On Intel family 6 model
+// 167 the SFENCE straight after an inlined flush loop measured slower: a 4 KiB
+// persist with 1 dirty and 63 clean lines took 280-294 ns against 258-268 ns with
+// the call in between (the reference's shape; its persist calls flush and fence
+// through pointers: 255-265 ns). With every line dirty, both forms were equal.
 template <class F> struct FlushOps {
-	static void flush(const void *p, std::size_t n) noexcept { flush_range<F>(p, n); }
+	__attribute__((noinline)) static void flush(const void *p, std::size_t n) noexcept { flush_range<F>(p, n); }
 	static void persist(const void *p, std::size_t n) noexcept
 	{
-		flush_range<F>(p, n);
+		flush(p, n);
 		sfence();
 	}
 };
