@@ -55,7 +55,7 @@ __attribute__((noinline)) void *handpush(void *dv, const void *sv, size_t n, uns
   if(n>=4){ uint32_t a,b; memcpy(&a,s,4); memcpy(&b,s+n-4,4); memcpy(d,&a,4); memcpy(d+n-4,&b,4);} 
   _mm256_zeroupper();
   return dv; }
-__attribute__((noinline)) void *loopmove(void *d, const void *s, size_t n, unsigned) { return Loop<avx512f::Vec, Temporal, FlushNone>::move((char*)d,(const char*)s,n,false); }
+__attribute__((noinline)) void *loopmove(void *d, const void *s, size_t n, unsigned) { Loop<avx512f::Vec, Temporal, FlushNone>::move((char*)d,(const char*)s,n); return d; }
 static unsigned long long now(){timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec*1000000000ull+t.tv_nsec;}
 extern "C" void *(*volatile fnp)(void*,const void*,size_t,unsigned);
 void *(*volatile fnp)(void*,const void*,size_t,unsigned) = Ops::memmove;
@@ -65,7 +65,7 @@ int main(int argc,char**argv){
   char*b=(char*)mmap(0,fsz+(2<<20),PROT_READ|PROT_WRITE,MAP_SHARED,fd,0);
   b=(char*)mmap((char*)(((uintptr_t)b+(2<<20)-1)&~((2ul<<20)-1)),fsz,PROT_READ|PROT_WRITE,MAP_SHARED|MAP_FIXED,fd,0);
   static char sbuf[1<<20]; memset(sbuf,3,sizeof sbuf); memset(b,1,fsz);
-  auto mv=fnp; if(getenv("LIBF")){ void*h=dlopen(getenv("LIBF"),RTLD_NOW|RTLD_LOCAL); struct link_map*lm; dlinfo(h,RTLD_DI_LINKMAP,&lm); mv=(void*(*)(void*,const void*,size_t,unsigned))(lm->l_addr+strtoul(getenv("OFF"),0,16)); } if(argc>3 && argv[3][0]=='h') fnp=handref; if(argc>3 && argv[3][0]=='l') fnp=loopmove; if(argc>3 && argv[3][0]=='p') fnp=handpush; if(argc>3 && argv[3][0]=='1') fnp=handpush1; if(argc>3 && argv[3][0]=='j') fnp=(void*(*)(void*,const void*,size_t,unsigned))(void*)&Loop<avx512f::Vec, Temporal, FlushNone>::move; mv=fnp;
+  auto mv=fnp;  if(argc>3 && argv[3][0]=='h') fnp=handref; if(argc>3 && argv[3][0]=='l') fnp=loopmove; if(argc>3 && argv[3][0]=='p') fnp=handpush; if(argc>3 && argv[3][0]=='1') fnp=handpush1; if(argc>3 && argv[3][0]=='j') fnp=(void*(*)(void*,const void*,size_t,unsigned))(void*)&Loop<avx512f::Vec, Temporal, FlushNone>::move; mv=fnp; if(getenv("LIBF")){ void*h=dlopen(getenv("LIBF"),RTLD_NOW|RTLD_LOCAL); struct link_map*lm; dlinfo(h,RTLD_DI_LINKMAP,&lm); mv=(void*(*)(void*,const void*,size_t,unsigned))(lm->l_addr+strtoul(getenv("OFF"),0,16)); }
   size_t foot=sz+7, step=(foot+63)&~63ul, lim=(fsz-foot-256)&~63ul, calls=3000000, off=0; double r[9];
   for(int s=0;s<9;s++){auto t0=now(); for(size_t i=0;i<calls;i++){mv(b+off+7,sbuf+3,sz,flags); off+=step; if(off>lim)off=0;} r[s]=(double)(now()-t0)/calls;}
   std::sort(r,r+9); printf("%.1f %.1f %.1f %p\n",r[0],r[4],r[8],(void*)b); }
