@@ -227,10 +227,26 @@ template <class Self, class R, std::size_t W, std::size_t Regs = 16> struct Vect
 		std::memcpy(&c, s, K);
 		return c;
 	}
+	// K bytes of v. A memset into the chunk of up to 32 bytes made GCC keep a copy
+	// of the chunk on the stack: a dead store of every head and tail value and, with
+	// AVX-512, a stack realignment in the entry of every set loop
+	// (bench/datapath/RESULTS.md, 2026-12-04). Up to 8 bytes: a multiply; narrower
+	// than a register: a vector of K bytes, native wherever W > K. A chunk of at
+	// least a register stays a memset: built from copies of the splatted register
+	// it went through the stack (AVX2, K = 64) more often than before.
 	template <std::size_t K> static PMEM2_ALWAYS_INLINE Chunk<K> splat_chunk(unsigned char v) noexcept
 	{
 		Chunk<K> c;
-		std::memset(&c, v, K);
+		if constexpr (K <= 8) {
+			const std::uint64_t word = 0x0101010101010101ULL * v;
+			std::memcpy(&c, &word, K);
+		} else if constexpr (K < W) {
+			typedef unsigned char Bytes __attribute__((vector_size(K)));
+			const Bytes bytes = Bytes{} + v;
+			std::memcpy(&c, &bytes, K);
+		} else {
+			std::memset(&c, v, K);
+		}
 		return c;
 	}
 	template <std::size_t K> static PMEM2_ALWAYS_INLINE void put(char *d, const Chunk<K> &c) noexcept
