@@ -528,14 +528,26 @@ struct Loop {
 			return;
 		}
 		if constexpr (!Store::kNonTemporal) {
-			// Exactly one line's worth: two 32-byte stores (small()). As pair<64>
-			// it would be the same 64-byte store twice, and at a destination that
-			// is not line aligned that store crosses a line boundary and is split
-			// by the core. Measured on Zen 5, 64-byte NOFLUSH copy at dest+7/src+3:
-			// 9.6-10.0 ns as pair<64>, 7.9-8.0 ns as two 32-byte stores (the
-			// reference: 6.2-6.4); a half-overlapping 64-byte move: 12.4 -> 4.5-4.9.
+			// Exactly one line's worth. At a line-aligned destination two 32-byte
+			// stores (small()). Elsewhere the part in each of the two lines on its
+			// own, the one further along the move's direction first, so that no
+			// store crosses the line boundary (a store that does is split by the
+			// core): as two overlapping 32-byte stores, the second of them crosses
+			// it. Measured on Zen 5, 64-byte NOFLUSH copy at dest+7/src+3: 9.6-10.0
+			// ns as pair<64> (the same 64-byte store twice), 7.9-8.0 ns as two
+			// 32-byte stores, the reference (which splits at the line) 6.2-6.4.
+			// Split here: see bench/datapath/RESULTS.md, 2026-12-04.
 			if (n == kLine) {
-				small(d, src, 0, n);
+				const std::size_t first = kLine - (reinterpret_cast<std::uintptr_t>(d) & (kLine - 1));
+				if (first == kLine) {
+					small(d, src, 0, n);
+				} else if (forward) {
+					small(d, src, 0, first);
+					small(d + first, src, first, n - first);
+				} else {
+					small(d + first, src, first, n - first);
+					small(d, src, 0, first);
+				}
 				return;
 			}
 			// 65..128 bytes with temporal stores: two possibly overlapping 64-byte
