@@ -909,6 +909,31 @@ CASE(rsv_delete_with_map)
 	rc(pmem2_vm_reservation_delete(&r));
 	ptr_state("rsv", r);
 }
+/*
+ * A reservation that held `n` maps at once, all deleted again before the
+ * reservation is. The reference aborts in vm_reservation_delete from 1024 maps
+ * on (it does not at 1023); one source serves every map so the case needs one
+ * descriptor.
+ */
+static void rsv_delete_after_maps(size_t n)
+{
+	struct pmem2_vm_reservation *r = rsv_of(n * PAGE);
+	struct pmem2_source *s = file_src(PAGE);
+	struct pmem2_config *c = cfg_page();
+	struct pmem2_map **maps = calloc(n, sizeof(*maps));
+	need(maps != NULL, "calloc");
+	for (size_t i = 0; i < n; i++) {
+		need(pmem2_config_set_vm_reservation(c, r, i * PAGE) == 0, "set_vm_reservation");
+		need(pmem2_map_new(&maps[i], c, s) == 0, "map_new in reservation");
+	}
+	for (size_t i = 0; i < n; i++)
+		need(pmem2_map_delete(&maps[i]) == 0, "map_delete");
+	free(maps);
+	rc(pmem2_vm_reservation_delete(&r));
+	ptr_state("rsv", r);
+}
+CASE(rsv_delete_after_1023_maps) { rsv_delete_after_maps(1023); }
+CASE(rsv_delete_after_1024_maps) { rsv_delete_after_maps(1024); }
 CASE(rsv_get_address_null) { ptr_state("addr", pmem2_vm_reservation_get_address(NULL)); }
 CASE(rsv_get_size_null) { out("size=%zu", pmem2_vm_reservation_get_size(NULL)); }
 CASE(rsv_extend_null) { rc(pmem2_vm_reservation_extend(NULL, PAGE)); }
@@ -1152,7 +1177,8 @@ static const struct test_case cases[] = {
 
 	T(rsv_new_null_ptr), T(rsv_new_0), T(rsv_new_1), T(rsv_new_page), T(rsv_new_sizemax),
 	T(rsv_new_sizemax_aligned), T(rsv_new_addr_1), T(rsv_new_addr_occupied), T(rsv_delete_null),
-	T(rsv_delete_twice), F(rsv_delete_with_map), T(rsv_get_address_null), T(rsv_get_size_null),
+	T(rsv_delete_twice), F(rsv_delete_with_map), T(rsv_delete_after_1023_maps),
+	T(rsv_delete_after_1024_maps), T(rsv_get_address_null), T(rsv_get_size_null),
 	T(rsv_extend_null), T(rsv_extend_0), T(rsv_extend_1), T(rsv_extend_page), T(rsv_extend_4mib),
 	T(rsv_extend_sizemax), T(rsv_extend_sizemax_aligned), T(rsv_shrink_null), T(rsv_shrink_offset_1),
 	T(rsv_shrink_size_1), T(rsv_shrink_offset_past), T(rsv_shrink_size_0), T(rsv_shrink_overrun),

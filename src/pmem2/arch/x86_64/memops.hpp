@@ -530,10 +530,11 @@ struct Loop {
 		if constexpr (!Store::kNonTemporal) {
 			// Exactly one line's worth. At a line-aligned destination two 32-byte
 			// stores (small()). Elsewhere the part in each of the two lines on its
-			// own, the one further along the move's direction first, so that no
-			// store crosses the line boundary (a store that does is split by the
-			// core): as two overlapping 32-byte stores, the second of them crosses
-			// it. Measured on Zen 5, 64-byte NOFLUSH copy at dest+7/src+3: 9.6-10.0
+			// own, in the move's order (forward the low part first, backward the
+			// high part first, so that an overlapping move reads every source byte
+			// before a store overwrites it), and no store crosses the line boundary
+			// (a store that does is split by the core): as two overlapping 32-byte
+			// stores, the second of them crosses it. Measured on Zen 5, 64-byte NOFLUSH copy at dest+7/src+3: 9.6-10.0
 			// ns as pair<64> (the same 64-byte store twice), 7.9-8.0 ns as two
 			// 32-byte stores, the reference (which splits at the line) 6.2-6.4.
 			// Split here: see bench/datapath/RESULTS.md, 2026-12-04.
