@@ -546,9 +546,10 @@ struct Loop {
 			// high part first, so that an overlapping move reads every source byte
 			// before a store overwrites it), and no store crosses the line boundary
 			// (a store that does is split by the core): as two overlapping 32-byte
-			// stores, the second of them crosses it. Measured on Zen 5, 64-byte NOFLUSH copy at dest+7/src+3: 9.6-10.0
-			// ns as pair<64> (the same 64-byte store twice), 7.9-8.0 ns as two
-			// 32-byte stores, the reference (which splits at the line) 6.2-6.4.
+			// stores, the second of them crosses it. Measured on Zen 5, 64-byte
+			// NOFLUSH copy at dest+7/src+3: 9.6-10.0 ns as pair<64> (the same
+			// 64-byte store twice), 7.9-8.0 ns as two 32-byte stores, the reference
+			// (which splits at the line) 6.2-6.4.
 			// Split here: see bench/datapath/RESULTS.md, 2026-12-04.
 			if (n == kLine) {
 				const std::size_t first = kLine - (reinterpret_cast<std::uintptr_t>(d) & (kLine - 1));
